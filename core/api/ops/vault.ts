@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { op } from '../operation.ts';
+import { empty } from '../schemas.ts';
+
+export interface VaultStatus {
+  initialized: boolean;
+  unlocked: boolean;
+  vaultId: string | null;
+  /** How the root key can be unlocked: 'passphrase', 'token', 'shares'. */
+  unlockMethods: string[];
+  selfTest: { ok: boolean; failures: string[] };
+  auditHealthy: boolean;
+  cryptoSuite: string;
+}
+
+const passphrase = z.string().min(1).max(1024);
+
+export const vaultOps = {
+  getVaultStatus: op<VaultStatus>()({ request: empty, kind: 'session', event: 'getVaultStatus', summary: 'Whether the vault exists and is unlocked.' }),
+  initVault: op<VaultStatus>()({
+    request: z.object({ passphrase: passphrase.min(8, 'passphrase shorter than 8 characters') }).strict(),
+    kind: 'session',
+    event: 'initVault',
+    summary: 'Create the vault: a random 256-bit root key wrapped under a key derived from the passphrase (scrypt).',
+  }),
+  unlockVault: op<VaultStatus>()({ request: z.object({ passphrase }).strict(), kind: 'session', event: 'unlockVault', summary: 'Unwrap the root key with the passphrase.' }),
+  lockVault: op<VaultStatus>()({ request: empty, kind: 'session', event: 'lockVault', summary: 'Forget the root key (zeroed in memory).' }),
+  changePassphrase: op<{ changed: true }>()({
+    request: z.object({ oldPassphrase: passphrase, newPassphrase: passphrase.min(8, 'passphrase shorter than 8 characters') }).strict(),
+    kind: 'session',
+    event: 'changePassphrase',
+    summary: 'Re-wrap the root key under a new passphrase.',
+  }),
+  runScheduledWork: op<{ rotated: number; deleted: number; materialExpired: number }>()({
+    request: empty,
+    kind: 'write',
+    event: 'runScheduledWork',
+    summary: 'Run due rotations, deletions and material expiries now (also runs on open and on a timer).',
+  }),
+};

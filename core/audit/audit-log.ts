@@ -1,0 +1,174 @@
+/**
+ * Append-only, hash-chained audit log in the catalogue.
+ *
+ * Writes are audited inside their own transaction (appendInTransaction). Reads and
+ * crypto operations change nothing, so their records are group-committed: buffered for
+ * at most `flushIntervalMs` (or `maxBuffered` records) and written in one transaction.
+ * A crash can therefore lose at most that window of crypto/read records, never a
+ * write's record. If a flush fails the log turns unhealthy and the service refuses
+ * every operation (fail closed) until a flush succeeds again.
+ */
+import { createHash } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
+import type { ReadableDb, WritableDb } from '../catalogue/db.ts';
+import type { Clock } from '../ports/index.ts';
+import { KwError } from '../api/errors.ts';
+
+export type AuditDetail = Record<string, string | number | boolean | null>;
+
+export interface AuditRecord {
+  event: string;
+  actor: string;
+  keyId: string | null;
+  outcome: 'success' | 'failure';
+  errorCode?: string | null;
+  detail?: AuditDetail | null;
+}
+
+export interface StoredAuditRecord extends Required<AuditRecord> {
+  seq: number;
+  at: string;
+  hash: string;
+}
+
+const GENESIS: Buffer = Buffer.alloc(32);
+
+function chainHash(prev: Buffer, seq: number, at: number, r: AuditRecord): Buffer {
+  const body = JSON.stringify([seq, at, r.event, r.actor, r.keyId, r.outcome, r.errorCode ?? null, r.detail ?? null]);
+  return createHash('sha256').update(prev).update(body).digest();
+}
+
+export interface AuditOptions {
+  flushIntervalMs?: number;
+  maxBuffered?: number;
+}
+
+export class AuditLog {
+  private buffer: Array<{ at: number; r: AuditRecord }> = [];
+  private timer: NodeJS.Timeout | null = null;
+  private lastSeq = 0;
+  private lastHash: Buffer = GENESIS;
+  private unhealthyReason: string | null = null;
+  private readonly insert: Statement;
+  private readonly flushIntervalMs: number;
+  private readonly maxBuffered: number;
+
+  constructor(
+    private readonly db: WritableDb,
+    private readonly clock: Clock,
+    opts: AuditOptions = {},
+  ) {
+    this.flushIntervalMs = opts.flushIntervalMs ?? 5;
+    this.maxBuffered = opts.maxBuffered ?? 512;
+    this.insert = db.prepare(
+      'INSERT INTO audit_log (seq, at, event, actor, key_id, outcome, error_code, detail, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?)',
+    );
+    const last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: Buffer } | undefined;
+    if (last) {
+      this.lastSeq = last.seq;
+      this.lastHash = last.hash;
+    }
+  }
+
+  get healthy(): boolean {
+    return this.unhealthyReason === null;
+  }
+
+  assertHealthy(): void {
+    if (this.unhealthyReason !== null) {
+      // A retry: the disk may have recovered.
+      this.flush();
+      if (this.unhealthyReason !== null) throw new KwError('AuditUnavailable', 'the audit log cannot be written; operations are refused');
+    }
+  }
+
+  /** Must run inside the caller's write transaction, so the record commits with the change. */
+  appendInTransaction(r: AuditRecord): void {
+    if (!this.db.inTransaction) throw new KwError('InternalError', 'audited write outside a transaction');
+    this.writeBuffered();
+    this.writeOne(this.clock.now(), r);
+  }
+
+  /** Audits a change-free operation; committed within flushIntervalMs. */
+  enqueue(r: AuditRecord): void {
+    this.buffer.push({ at: this.clock.now(), r });
+    if (this.buffer.length >= this.maxBuffered) this.flush();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => this.flush(), this.flushIntervalMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Appends in its own transaction (failures of write operations, scheduler events). */
+  appendNow(r: AuditRecord): void {
+    this.db.transaction(() => this.appendInTransaction(r))();
+  }
+
+  flush(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.buffer.length === 0) {
+      this.unhealthyReason = null;
+      return;
+    }
+    const seq = this.lastSeq;
+    const hash = this.lastHash;
+    try {
+      this.db.transaction(() => this.writeBuffered())();
+      this.unhealthyReason = null;
+    } catch (e) {
+      this.lastSeq = seq;
+      this.lastHash = hash;
+      this.unhealthyReason = (e as Error).message;
+    }
+  }
+
+  private writeBuffered(): void {
+    const pending = this.buffer;
+    if (pending.length === 0) return;
+    const seq = this.lastSeq;
+    const hash = this.lastHash;
+    try {
+      for (const { at, r } of pending) this.writeOne(at, r);
+      this.buffer = [];
+    } catch (e) {
+      this.lastSeq = seq;
+      this.lastHash = hash;
+      throw e;
+    }
+  }
+
+  private writeOne(at: number, r: AuditRecord): void {
+    const seq = this.lastSeq + 1;
+    const hash = chainHash(this.lastHash, seq, at, r);
+    this.insert.run(seq, at, r.event, r.actor, r.keyId, r.outcome, r.errorCode ?? null, r.detail ? JSON.stringify(r.detail) : null, this.lastHash, hash);
+    this.lastSeq = seq;
+    this.lastHash = hash;
+  }
+
+  close(): void {
+    this.flush();
+  }
+}
+
+/** Recomputes the chain from the first record; any edit, reordering or deletion shows. */
+export function verifyAuditChain(db: ReadableDb): { ok: boolean; records: number; brokenAtSeq: number | null } {
+  let prev: Buffer = GENESIS;
+  let expectedSeq = 1;
+  let n = 0;
+  const rows = db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as IterableIterator<{
+    seq: number; at: number; event: string; actor: string; key_id: string | null; outcome: 'success' | 'failure';
+    error_code: string | null; detail: string | null; prev_hash: Buffer; hash: Buffer;
+  }>;
+  for (const row of rows) {
+    const r: AuditRecord = { event: row.event, actor: row.actor, keyId: row.key_id, outcome: row.outcome, errorCode: row.error_code, detail: row.detail ? JSON.parse(row.detail) : null };
+    const h = chainHash(prev, row.seq, row.at, r);
+    if (row.seq !== expectedSeq || !row.prev_hash.equals(prev) || !row.hash.equals(h)) return { ok: false, records: n, brokenAtSeq: row.seq };
+    prev = h;
+    expectedSeq++;
+    n++;
+  }
+  return { ok: true, records: n, brokenAtSeq: null };
+}

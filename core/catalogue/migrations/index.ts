@@ -1,0 +1,13 @@
+/**
+ * Numbered migrations, applied in order inside one transaction each; `user_version`
+ * records the last one applied. Never edit a released migration: add the next number.
+ */
+import { m001Initial } from './001-initial.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [m001Initial];

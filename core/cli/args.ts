@@ -1,0 +1,36 @@
+/** A small argv parser: `--name value`, `--flag`, and positionals. util.parseArgs does the work. */
+import { parseArgs } from 'node:util';
+
+export interface ParsedArgs {
+  positionals: string[];
+  values: Record<string, string | boolean | undefined>;
+}
+
+export function parse(argv: string[]): ParsedArgs {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: false,
+    options: {
+      vault: { type: 'string' },
+      'passphrase-file': { type: 'string' },
+      spec: { type: 'string' },
+      usage: { type: 'string' },
+      alias: { type: 'string' },
+      description: { type: 'string' },
+      origin: { type: 'string' },
+      protection: { type: 'string' },
+      rotation: { type: 'string' },
+      key: { type: 'string' },
+      text: { type: 'string' },
+      in: { type: 'string' },
+      out: { type: 'string' },
+      state: { type: 'string' },
+      page: { type: 'string' },
+      'page-size': { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  return { positionals, values: values as Record<string, string | boolean | undefined> };
+}

@@ -1,0 +1,63 @@
+/**
+ * Time-driven work: due rotations, deletions whose waiting period ended, and imported
+ * material that expired. Runs when the vault opens and on a timer; everything is
+ * computed from the injected clock, so after months offline one pass catches up:
+ * each overdue key rotates once, each expired deletion is carried out.
+ */
+import type { KeyRow } from './key-repo.ts';
+import { rotate } from './versions.ts';
+import type { Services } from './context.ts';
+import { toErrorData } from '../api/errors.ts';
+
+export const SCHEDULER_ACTOR = 'system:scheduler';
+
+export interface DueWorkResult {
+  rotated: number;
+  deleted: number;
+  materialExpired: number;
+}
+
+export async function runDueWork(svc: Services): Promise<DueWorkResult> {
+  const now = svc.clock.now();
+  const result: DueWorkResult = { rotated: 0, deleted: 0, materialExpired: 0 };
+
+  const dueDeletion = svc.db.prepare("SELECT * FROM keys WHERE state = 'PendingDeletion' AND deletion_date <= ?").all(now) as KeyRow[];
+  for (const key of dueDeletion) {
+    // Destroying a key removes its versions (sealed material) by cascade; secure_delete
+    // overwrites the freed pages, so the material is gone from the file too.
+    svc.db.transaction(() => {
+      svc.db.prepare('DELETE FROM keys WHERE id = ?').run(key.id);
+      svc.audit.appendInTransaction({ event: 'deleteKey', actor: SCHEDULER_ACTOR, keyId: key.id, outcome: 'success', detail: { reason: 'pendingWindowEnded' } });
+    })();
+    result.deleted++;
+  }
+
+  const expired = svc.db.prepare("SELECT * FROM keys WHERE origin = 'EXTERNAL' AND material_expires_at IS NOT NULL AND material_expires_at <= ? AND state IN ('Enabled','Disabled')").all(now) as KeyRow[];
+  for (const key of expired) {
+    svc.db.transaction(() => {
+      svc.db.prepare("UPDATE key_versions SET sealed_material = NULL, state = 'PendingImport' WHERE key_id = ?").run(key.id);
+      svc.db.prepare("UPDATE keys SET state = 'PendingImport', updated_at = ? WHERE id = ?").run(now, key.id);
+      svc.audit.appendInTransaction({ event: 'deleteKeyMaterial', actor: SCHEDULER_ACTOR, keyId: key.id, outcome: 'success', detail: { reason: 'materialExpired' } });
+    })();
+    result.materialExpired++;
+  }
+
+  if (svc.vault.unlocked) {
+    const dueRotation = svc.db.prepare("SELECT * FROM keys WHERE state = 'Enabled' AND next_rotation_at IS NOT NULL AND next_rotation_at <= ?").all(now) as KeyRow[];
+    for (const key of dueRotation) {
+      try {
+        await rotate(svc, key, (fn) =>
+          svc.db.transaction(() => {
+            const r = fn();
+            svc.audit.appendInTransaction({ event: 'rotateKey', actor: SCHEDULER_ACTOR, keyId: key.id, outcome: 'success', detail: { reason: 'scheduled' } });
+            return r;
+          })(),
+        );
+        result.rotated++;
+      } catch (e) {
+        svc.audit.appendNow({ event: 'rotateKey', actor: SCHEDULER_ACTOR, keyId: key.id, outcome: 'failure', errorCode: toErrorData(e).code });
+      }
+    }
+  }
+  return result;
+}

@@ -1,0 +1,60 @@
+/**
+ * The dispatch table: every operation of the contract mapped to its use case. The
+ * mapped type makes a missing or mistyped handler a compile error.
+ */
+import type { OperationName, ParsedRequestOf, ResponseOf } from '../api/contract.ts';
+import type { CallContext } from '../kms/context.ts';
+import * as lifecycle from '../kms/lifecycle.ts';
+import * as versions from '../kms/versions.ts';
+import * as aliases from '../kms/aliases.ts';
+import * as tags from '../kms/tags.ts';
+import { listKeys } from '../kms/list-keys.ts';
+import * as sym from '../kms/symmetric.ts';
+import * as asym from '../kms/asymmetric.ts';
+import * as misc from '../kms/mac-digest-random.ts';
+
+export type Handler<N extends OperationName> = (req: ParsedRequestOf<N>, ctx: CallContext) => ResponseOf<N> | Promise<ResponseOf<N>>;
+export type HandlerTable<N extends OperationName = OperationName> = { [K in N]: Handler<K> };
+
+/** Vault/session operations are served by the service itself (they need the passphrase flow). */
+export type VaultOperation = 'getVaultStatus' | 'initVault' | 'unlockVault' | 'lockVault' | 'changePassphrase' | 'runScheduledWork';
+
+export const kmsHandlers: HandlerTable<Exclude<OperationName, VaultOperation>> = {
+  createKey: lifecycle.createKey,
+  describeKey: lifecycle.describeKey,
+  listKeys,
+  updateKeyDescription: lifecycle.updateKeyDescription,
+  enableKey: lifecycle.enableKey,
+  disableKey: lifecycle.disableKey,
+  scheduleKeyDeletion: lifecycle.scheduleKeyDeletion,
+  cancelKeyDeletion: lifecycle.cancelKeyDeletion,
+  deleteProtect: lifecycle.deleteProtect,
+  cancelDeleteProtect: lifecycle.cancelDeleteProtect,
+  createAlias: aliases.createAlias,
+  updateAlias: aliases.updateAlias,
+  deleteAlias: aliases.deleteAlias,
+  listAlias: aliases.listAlias,
+  listAliasByUuid: aliases.listAliasByUuid,
+  tagResource: tags.tagResource,
+  untagResource: tags.untagResource,
+  listTags: tags.listTags,
+  updateRotationPolicy: versions.updateRotationPolicy,
+  rotateKey: versions.rotateKey,
+  createKeyVersion: versions.createKeyVersion,
+  listKeyVersions: versions.listKeyVersions,
+  describeKeyVersion: versions.describeKeyVersion,
+  encrypt: sym.encrypt,
+  decrypt: sym.decrypt,
+  reEncrypt: sym.reEncrypt,
+  generateDataKey: sym.generateDataKey,
+  generateDataKeyWithoutPlaintext: sym.generateDataKeyWithoutPlaintext,
+  asymmetricSign: asym.asymmetricSign,
+  asymmetricVerify: asym.asymmetricVerify,
+  asymmetricEncrypt: asym.asymmetricEncrypt,
+  asymmetricDecrypt: asym.asymmetricDecrypt,
+  getPublicKey: asym.getPublicKey,
+  hmacCompute: misc.hmacCompute,
+  hmacVerify: misc.hmacVerify,
+  messageDigest: misc.messageDigest,
+  getRandom: misc.getRandom,
+};

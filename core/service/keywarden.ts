@@ -1,0 +1,172 @@
+/**
+ * The composition root of the core: opens a vault, wires ports and key stores, and
+ * serves every operation of the contract through one `call` — the single entry point
+ * behind the CLI, the Electron IPC handler and the browser shell.
+ */
+import { z } from 'zod';
+import { KwError, toErrorData, type ErrorData, type Result } from '../api/errors.ts';
+import { contract, isOperationName, type KeywardenApi, type OperationName, type ResponseOf } from '../api/contract.ts';
+import { AuditLog, type AuditDetail, type AuditOptions, type AuditRecord } from '../audit/audit-log.ts';
+import type { CryptoSuite } from '../crypto/types.ts';
+import { defaultSuite } from '../crypto/suite.ts';
+import { runSelfTest } from '../crypto/self-test.ts';
+import type { CallContext, Services } from '../kms/context.ts';
+import { SoftwareKeyStore, type KeyStore } from '../kms/keystore.ts';
+import { runDueWork } from '../kms/scheduler.ts';
+import { systemClock, systemRandom, type Clock, type Random } from '../ports/index.ts';
+import { Vault } from '../vault/vault.ts';
+import type { ScryptParams } from '../vault/root-key.ts';
+import { kmsHandlers, type VaultOperation } from './handlers.ts';
+import { vaultHandlers, type VaultSession } from './vault-handlers.ts';
+
+export interface KeywardenOptions {
+  vaultDir: string;
+  clock?: Clock;
+  random?: Random;
+  suite?: CryptoSuite;
+  /** scrypt cost for new passphrase wrappings (tests lower it; unlock reads what was recorded). */
+  scryptCost?: ScryptParams;
+  audit?: AuditOptions;
+  /** How often due rotations/deletions run while open; 0 turns the timer off. */
+  schedulerIntervalMs?: number;
+  /** A PKCS#11-backed store for protectionLevel HSM, when a token is configured. */
+  hsmKeyStore?: KeyStore;
+}
+
+export interface Caller {
+  /** Who is acting, for the audit log: 'cli:officer', 'ui', ... */
+  actor: string;
+}
+
+/** Turns a schema failure into the contract's error: which field, what is wrong, never the value. */
+function schemaError(e: z.ZodError): KwError {
+  const first = e.issues[0];
+  const path = first?.path.join('.') || 'request';
+  const missing = first?.code === 'invalid_type' && /received undefined/.test(first.message);
+  return new KwError(missing ? 'MissingParameter' : 'InvalidParameter', `${path}: ${missing ? 'is required' : first?.message ?? 'invalid'}`, { field: path });
+}
+
+export class Keywarden {
+  readonly services: Services;
+  private readonly selfTest: { ok: boolean; failures: string[] };
+  private timer: NodeJS.Timeout | null = null;
+  private readonly session: VaultSession;
+
+  private constructor(readonly options: KeywardenOptions, vault: Vault, suite: CryptoSuite, clock: Clock, random: Random) {
+    const audit = new AuditLog(vault.db, clock, options.audit);
+    this.services = {
+      vault,
+      db: vault.db,
+      clock,
+      random,
+      suite,
+      audit,
+      keystores: { SOFTWARE: new SoftwareKeyStore(vault, suite, random), HSM: options.hsmKeyStore ?? null },
+    };
+    this.selfTest = runSelfTest(suite);
+    this.session = { services: this.services, scryptCost: options.scryptCost, selfTest: this.selfTest, runDueWork: () => runDueWork(this.services) };
+  }
+
+  static async open(options: KeywardenOptions): Promise<Keywarden> {
+    const clock = options.clock ?? systemClock;
+    const random = options.random ?? systemRandom;
+    const suite = options.suite ?? defaultSuite();
+    const vault = Vault.open(options.vaultDir, { clock, random, suite });
+    const kw = new Keywarden(options, vault, suite, clock, random);
+    if (vault.initialized) await runDueWork(kw.services);
+    const every = options.schedulerIntervalMs ?? 60_000;
+    if (every > 0) {
+      kw.timer = setInterval(() => {
+        if (kw.services.vault.initialized) runDueWork(kw.services).catch(() => undefined);
+      }, every);
+      kw.timer.unref();
+    }
+    return kw;
+  }
+
+  /** The one door: validate, authorise by vault state, run, audit. Never throws. */
+  async call(name: string, request: unknown, caller: Caller): Promise<Result<unknown>> {
+    if (!isOperationName(name)) return { ok: false, error: { code: 'UnknownOperation', message: `unknown operation '${String(name).slice(0, 64)}'` } };
+    const def = contract[name];
+    const ctx = this.context(name, caller);
+    try {
+      this.services.audit.assertHealthy();
+      const parsed = def.request.safeParse(request ?? {});
+      if (!parsed.success) throw schemaError(parsed.error);
+      if (def.kind === 'crypto' && !this.selfTest.ok) throw new KwError('SelfTestFailed', 'cryptographic self-test failed; crypto operations are blocked');
+      const value = await this.dispatch(name, parsed.data, ctx);
+      this.auditOutcome(def.kind, ctx, null);
+      return { ok: true, value };
+    } catch (e) {
+      const error: ErrorData = toErrorData(e);
+      if (error.code !== 'AuditUnavailable') this.auditOutcome(def.kind, ctx, error);
+      return { ok: false, error };
+    }
+  }
+
+  /** A typed client over `call`, for in-process doors and tests: failures throw KwError. */
+  api(caller: Caller): KeywardenApi {
+    return new Proxy({} as KeywardenApi, {
+      get: (_t, name: string) => async (req: unknown) => {
+        const r = await this.call(name, req, caller);
+        if (!r.ok) throw new KwError(r.error.code, r.error.message, r.error.details);
+        return r.value;
+      },
+    });
+  }
+
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.services.audit.close();
+    this.services.vault.close();
+  }
+
+  private async dispatch(name: OperationName, req: unknown, ctx: CallContext): Promise<unknown> {
+    if (name in vaultHandlers) return (vaultHandlers as Record<string, (r: unknown, s: VaultSession, c: CallContext) => Promise<unknown>>)[name]!(req, this.session, ctx);
+    this.services.vault.requireUnlocked();
+    const h = kmsHandlers[name as Exclude<OperationName, VaultOperation>] as (r: unknown, c: CallContext) => unknown;
+    return await h(req, ctx);
+  }
+
+  private context(name: OperationName, caller: Caller): CallContext & { wrote: boolean } {
+    const svc = this.services;
+    const ctx = {
+      ...svc,
+      actor: caller.actor,
+      event: contract[name].event,
+      keyId: null as string | null,
+      detail: null as AuditDetail | null,
+      wrote: false,
+      write<T>(fn: () => T): T {
+        return svc.db.transaction(() => {
+          const r = fn();
+          svc.audit.appendInTransaction({ event: ctx.event, actor: ctx.actor, keyId: ctx.keyId, outcome: 'success', detail: ctx.detail });
+          ctx.wrote = true;
+          return r;
+        })();
+      },
+    };
+    return ctx;
+  }
+
+  private auditOutcome(kind: string, ctx: CallContext & { wrote?: boolean }, error: ErrorData | null): void {
+    if (error === null && ctx.wrote) return;
+    const rec: AuditRecord = {
+      event: ctx.event,
+      actor: ctx.actor,
+      keyId: ctx.keyId,
+      outcome: error ? 'failure' : 'success',
+      errorCode: error?.code ?? null,
+      detail: ctx.detail,
+    };
+    try {
+      if (kind === 'write' || kind === 'session') this.services.audit.appendNow(rec);
+      else this.services.audit.enqueue(rec);
+    } catch {
+      // A failed audit append leaves the log unhealthy; the next call is refused.
+      this.services.audit.enqueue(rec);
+    }
+  }
+}
+
+export type { ResponseOf };

@@ -1,0 +1,57 @@
+/** Vault session operations: status, init, unlock, lock, passphrase change, scheduled work. */
+import type { ParsedRequestOf, ResponseOf } from '../api/contract.ts';
+import type { VaultStatus } from '../api/ops/vault.ts';
+import type { CallContext, Services } from '../kms/context.ts';
+import { PassphraseProtector, type ScryptParams } from '../vault/root-key.ts';
+import type { DueWorkResult } from '../kms/scheduler.ts';
+
+export interface VaultSession {
+  services: Services;
+  scryptCost: ScryptParams | undefined;
+  selfTest: { ok: boolean; failures: string[] };
+  runDueWork(): Promise<DueWorkResult>;
+}
+
+function status(s: VaultSession): VaultStatus {
+  const v = s.services.vault;
+  return {
+    initialized: v.initialized,
+    unlocked: v.unlocked,
+    vaultId: v.vaultId,
+    unlockMethods: v.initialized ? v.unlockMethods() : [],
+    selfTest: s.selfTest,
+    auditHealthy: s.services.audit.healthy,
+    cryptoSuite: s.services.suite.name,
+  };
+}
+
+export const vaultHandlers = {
+  async getVaultStatus(_req: ParsedRequestOf<'getVaultStatus'>, s: VaultSession): Promise<ResponseOf<'getVaultStatus'>> {
+    return status(s);
+  },
+  async initVault(req: ParsedRequestOf<'initVault'>, s: VaultSession): Promise<ResponseOf<'initVault'>> {
+    await s.services.vault.init(new PassphraseProtector(req.passphrase, s.services.random, s.scryptCost));
+    return status(s);
+  },
+  async unlockVault(req: ParsedRequestOf<'unlockVault'>, s: VaultSession): Promise<ResponseOf<'unlockVault'>> {
+    await s.services.vault.unlock(new PassphraseProtector(req.passphrase, s.services.random, s.scryptCost));
+    await s.runDueWork();
+    return status(s);
+  },
+  async lockVault(_req: ParsedRequestOf<'lockVault'>, s: VaultSession): Promise<ResponseOf<'lockVault'>> {
+    s.services.audit.flush();
+    s.services.vault.lock();
+    return status(s);
+  },
+  async changePassphrase(req: ParsedRequestOf<'changePassphrase'>, s: VaultSession): Promise<ResponseOf<'changePassphrase'>> {
+    const v = s.services.vault;
+    // Proves the old passphrase (and leaves the vault unlocked with it) before replacing it.
+    await v.unlock(new PassphraseProtector(req.oldPassphrase, s.services.random, s.scryptCost));
+    await v.addProtection(new PassphraseProtector(req.newPassphrase, s.services.random, s.scryptCost), true);
+    return { changed: true };
+  },
+  async runScheduledWork(_req: ParsedRequestOf<'runScheduledWork'>, s: VaultSession, _ctx: CallContext): Promise<ResponseOf<'runScheduledWork'>> {
+    s.services.vault.requireUnlocked();
+    return s.runDueWork();
+  },
+};
