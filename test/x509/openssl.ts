@@ -47,8 +47,12 @@ export class OpensslDir {
   selfSignedCa(name: string, keyType: 'rsa:2048' | 'ec' | 'sm2', subj: string, extra: string[] = []): void {
     const keyArgs = keyType === 'ec' ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'] : ['-newkey', keyType];
     const sigArgs = keyType === 'sm2' ? ['-sm3', '-sigopt', `distid:${SM2_ID}`] : ['-sha256'];
+    // Default CA extensions, unless `extra` sets its own of the same kind.
+    const defaults = ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign']
+      .filter((e) => !extra.some((x) => x.startsWith(e.slice(0, e.indexOf('=') + 1))))
+      .flatMap((e) => ['-addext', e]);
     this.run(['req', '-x509', ...keyArgs, '-nodes', '-keyout', `${name}.key`, '-out', `${name}.pem`, '-subj', subj, '-days', '3650',
-      ...sigArgs, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign', ...extra]);
+      ...sigArgs, ...defaults, ...extra]);
   }
 
   /**
