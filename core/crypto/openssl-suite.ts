@@ -1,0 +1,341 @@
+/**
+ * The openssl suite: node:crypto (OpenSSL 3.0) for everything it does right, and the
+ * shared pure pieces where it does not: SM2 (node signs with an empty user id and aborts
+ * on SEC1 export), SM4-GCM (node has sm4-ecb but no sm4-gcm), OAEP with a different MGF1
+ * hash, pre-hashed signing, and PKCS#1 v1.5 decryption, whose padding check runs in
+ * rsa-padding.ts over OpenSSL's raw RSA (Node 20 refuses RSA_PKCS1_PADDING decryption
+ * without implicit rejection, and implicit rejection would hide failures we must report).
+ */
+import {
+  constants, createCipheriv, createDecipheriv, createHash, createHmac, createPrivateKey, createPublicKey, generateKeyPairSync,
+  privateDecrypt, publicEncrypt, sign as nodeSign, verify as nodeVerify, type KeyObject,
+} from 'node:crypto';
+import { KwError, missingCase } from '../api/errors.ts';
+import { abytes, abytesOneOf, asU8, wipe } from './bytes.ts';
+import { checkDigestInput, ecGenerate, ecPublicKeyOf, p256Sign, p256Verify, sm2DecryptDer, sm2EncryptDer, sm2Sign, sm2Verify } from './ec-ops.ts';
+import { pkcs8Kind, spkiKind } from './ec-keys.ts';
+import { gcmOpen, gcmSeal, type EcbEncrypt } from './gcm.ts';
+import {
+  oaepParamsOf, PSS_SALT_LENGTH, rsaDecryptWith, rsaOaepDecryptWith, rsaOaepEncryptWith, rsaSignWith, rsaVerifyWith, type RsaRaw,
+} from './rsa-ops.ts';
+import type { Aead, CryptoSuite, HashName, KeyPairDer, OaepParams } from './types.ts';
+
+const invalidCiphertext = (): KwError => new KwError('InvalidCiphertext', 'ciphertext is not valid');
+const NODE_HASH: Record<HashName, string> = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', SM3: 'sm3' };
+
+function checkAeadInputs(keyLen: number, key: Uint8Array, iv: Uint8Array, data: Uint8Array, aad: Uint8Array): void {
+  abytes(key, keyLen, 'key');
+  abytes(iv, undefined, 'iv');
+  abytes(data, undefined, 'data');
+  abytes(aad, undefined, 'aad');
+  if (iv.length === 0) throw new KwError('InvalidParameter', 'iv must not be empty');
+}
+
+const aesEcb = (key: Uint8Array): EcbEncrypt => (blocks) => {
+  const c = createCipheriv('aes-256-ecb', key, null).setAutoPadding(false);
+  return asU8(Buffer.concat([c.update(blocks), c.final()]));
+};
+
+/** OpenSSL refuses GCM IVs over 128 bytes; the generic GCM over AES-ECB covers those. */
+const OPENSSL_MAX_GCM_IV = 128;
+
+export const opensslAes256Gcm: Aead = {
+  keyLength: 32,
+  seal(key, iv, plaintext, aad) {
+    checkAeadInputs(32, key, iv, plaintext, aad);
+    if (iv.length > OPENSSL_MAX_GCM_IV) return gcmSeal(aesEcb(key), iv, plaintext, aad);
+    const c = createCipheriv('aes-256-gcm', key, iv, { authTagLength: 16 });
+    c.setAAD(aad);
+    const out = Buffer.concat([c.update(plaintext), c.final(), c.getAuthTag()]);
+    return asU8(out);
+  },
+  open(key, iv, sealed, aad) {
+    checkAeadInputs(32, key, iv, sealed, aad);
+    if (iv.length > OPENSSL_MAX_GCM_IV) return gcmOpen(aesEcb(key), iv, sealed, aad);
+    if (sealed.length < 16) throw invalidCiphertext();
+    const d = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: 16 });
+    d.setAAD(aad);
+    d.setAuthTag(sealed.subarray(sealed.length - 16));
+    const pt = d.update(sealed.subarray(0, sealed.length - 16));
+    try {
+      return asU8(Buffer.concat([pt, d.final()]));
+    } catch {
+      wipe(pt);
+      throw invalidCiphertext();
+    }
+  },
+};
+
+const sm4Ecb = (key: Uint8Array): EcbEncrypt => (blocks) => {
+  const c = createCipheriv('sm4-ecb', key, null).setAutoPadding(false);
+  return asU8(Buffer.concat([c.update(blocks), c.final()]));
+};
+
+export const opensslSm4Gcm: Aead = {
+  keyLength: 16,
+  seal(key, iv, plaintext, aad) {
+    checkAeadInputs(16, key, iv, plaintext, aad);
+    return gcmSeal(sm4Ecb(key), iv, plaintext, aad);
+  },
+  open(key, iv, sealed, aad) {
+    checkAeadInputs(16, key, iv, sealed, aad);
+    return gcmOpen(sm4Ecb(key), iv, sealed, aad);
+  },
+};
+
+/** RFC 3394 §2.2.3.1 and RFC 5649 §3 initial values. */
+const KW_IV = Buffer.from('a6a6a6a6a6a6a6a6', 'hex');
+const KWP_IV = Buffer.from('a65959a6', 'hex');
+
+function wrapCipherName(kek: Uint8Array, padded: boolean): string {
+  abytesOneOf(kek, [16, 24, 32], 'kek');
+  return `id-aes${kek.length * 8}-wrap${padded ? '-pad' : ''}`;
+}
+
+function wrap(kek: Uint8Array, key: Uint8Array, padded: boolean): Uint8Array {
+  const name = wrapCipherName(kek, padded);
+  abytes(key, undefined, 'key');
+  if (!padded && (key.length < 16 || key.length % 8 !== 0)) throw new KwError('InvalidParameter', 'key to wrap must be a multiple of 8 bytes, at least 16');
+  if (padded && key.length === 0) throw new KwError('InvalidParameter', 'key to wrap must not be empty');
+  const c = createCipheriv(name, kek, padded ? KWP_IV : KW_IV);
+  return asU8(Buffer.concat([c.update(key), c.final()]));
+}
+
+function unwrap(kek: Uint8Array, wrapped: Uint8Array, padded: boolean): Uint8Array {
+  const name = wrapCipherName(kek, padded);
+  abytes(wrapped, undefined, 'wrapped');
+  // OpenSSL accepts a single-semiblock KW input in some paths; RFC 3394 needs n >= 2.
+  if (wrapped.length < 16 || wrapped.length % 8 !== 0 || (!padded && wrapped.length < 24)) throw new KwError('UnwrapFailed', 'key unwrap failed');
+  try {
+    const d = createDecipheriv(name, kek, padded ? KWP_IV : KW_IV);
+    return asU8(Buffer.concat([d.update(wrapped), d.final()]));
+  } catch {
+    throw new KwError('UnwrapFailed', 'key unwrap failed');
+  }
+}
+
+function privateKeyObject(pkcs8: Uint8Array): KeyObject {
+  try {
+    return createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' });
+  } catch {
+    throw new KwError('InvalidKeyMaterial', 'private key is not a valid PKCS#8 key');
+  }
+}
+
+function publicKeyObject(spki: Uint8Array): KeyObject {
+  try {
+    return createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+  } catch {
+    throw new KwError('InvalidPublicKey', 'public key is not a valid SubjectPublicKeyInfo');
+  }
+}
+
+function rsaKey<T extends KeyObject>(k: T, isPrivate: boolean): T {
+  if (k.asymmetricKeyType !== 'rsa') {
+    throw isPrivate ? new KwError('InvalidKeyMaterial', 'not an RSA private key') : new KwError('InvalidPublicKey', 'not an RSA public key');
+  }
+  return k;
+}
+
+/** OpenSSL's raw RSA (RSA_NO_PADDING), which checks the k-byte length and the range below n itself. */
+function nodeRaw(key: KeyObject, isPrivate: boolean): RsaRaw {
+  const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+  const bytes = Math.ceil(bits / 8);
+  return {
+    bits,
+    bytes,
+    op(input) {
+      if (input.length !== bytes) return undefined;
+      try {
+        const opts = { key, padding: constants.RSA_NO_PADDING };
+        return asU8(isPrivate ? privateDecrypt(opts, input) : publicEncrypt(opts, input));
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+function generate(spec: Parameters<CryptoSuite['generateKeyPair']>[0]): KeyPairDer {
+  switch (spec) {
+    case 'RSA_2048':
+    case 'RSA_3072':
+    case 'RSA_4096': {
+      const modulusLength = Number(spec.slice(4));
+      const kp = generateKeyPairSync('rsa', {
+        modulusLength,
+        publicExponent: 0x10001,
+        publicKeyEncoding: { type: 'spki', format: 'der' },
+        privateKeyEncoding: { type: 'pkcs8', format: 'der' },
+      });
+      return { privateKey: asU8(kp.privateKey), publicKey: asU8(kp.publicKey) };
+    }
+    case 'EC_P256': {
+      const kp = generateKeyPairSync('ec', {
+        namedCurve: 'P-256',
+        publicKeyEncoding: { type: 'spki', format: 'der' },
+        privateKeyEncoding: { type: 'pkcs8', format: 'der' },
+      });
+      return { privateKey: asU8(kp.privateKey), publicKey: asU8(kp.publicKey) };
+    }
+    case 'SM2':
+      return ecGenerate('SM2');
+    default:
+      return missingCase(spec);
+  }
+}
+
+function oaepNative(params: OaepParams): boolean {
+  return params.hash === params.mgf1Hash;
+}
+
+function oaepEncrypt(spki: Uint8Array, params: OaepParams, plaintext: Uint8Array): Uint8Array {
+  const key = rsaKey(publicKeyObject(spki), false);
+  if (!oaepNative(params)) return rsaOaepEncryptWith(nodeRaw(key, false), params, plaintext);
+  try {
+    const opts = { key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: NODE_HASH[params.hash], ...(params.label ? { oaepLabel: params.label } : {}) };
+    return asU8(publicEncrypt(opts, plaintext));
+  } catch {
+    throw new KwError('InvalidParameter', 'message too long for RSA-OAEP');
+  }
+}
+
+function oaepDecrypt(pkcs8: Uint8Array, params: OaepParams, ciphertext: Uint8Array): Uint8Array {
+  const key = rsaKey(privateKeyObject(pkcs8), true);
+  if (!oaepNative(params)) return rsaOaepDecryptWith(nodeRaw(key, true), params, ciphertext);
+  try {
+    const opts = { key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: NODE_HASH[params.hash], ...(params.label ? { oaepLabel: params.label } : {}) };
+    return asU8(privateDecrypt(opts, ciphertext));
+  } catch {
+    throw invalidCiphertext();
+  }
+}
+
+function ensureP256(kind: string): void {
+  if (kind !== 'P-256') throw new KwError('InvalidParameter', 'ECDSA_SHA_256 needs a P-256 key');
+}
+
+export const opensslSuite: CryptoSuite = {
+  name: 'openssl',
+  aes256gcm: opensslAes256Gcm,
+  sm4gcm: opensslSm4Gcm,
+  digest(alg, data) {
+    abytes(data, undefined, 'data');
+    return asU8(createHash(NODE_HASH[alg]).update(data).digest());
+  },
+  hmac(alg, key, data) {
+    abytes(key, undefined, 'key');
+    abytes(data, undefined, 'data');
+    return asU8(createHmac(NODE_HASH[alg], key).update(data).digest());
+  },
+  aesKeyWrap: (kek, key) => wrap(kek, key, false),
+  aesKeyUnwrap: (kek, wrapped) => unwrap(kek, wrapped, false),
+  aesKeyWrapPad: (kek, key) => wrap(kek, key, true),
+  aesKeyUnwrapPad: (kek, wrapped) => unwrap(kek, wrapped, true),
+  generateKeyPair: generate,
+  publicKeyOf(pkcs8) {
+    abytes(pkcs8, undefined, 'privateKey');
+    if (pkcs8Kind(pkcs8) === 'SM2') return ecPublicKeyOf(pkcs8, 'SM2');
+    return asU8(createPublicKey(privateKeyObject(pkcs8)).export({ type: 'spki', format: 'der' }));
+  },
+  sign(alg, privateKey, input, messageType, userId) {
+    abytes(privateKey, undefined, 'privateKey');
+    abytes(input, undefined, 'input');
+    checkDigestInput(input, messageType, 32);
+    switch (alg) {
+      case 'RSA_PKCS1_SHA_256':
+      case 'RSA_PSS_SHA_256': {
+        const key = rsaKey(privateKeyObject(privateKey), true);
+        if (messageType === 'DIGEST') return rsaSignWith(alg, nodeRaw(key, true), input, messageType);
+        const pss = alg === 'RSA_PSS_SHA_256' ? { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: PSS_SALT_LENGTH } : {};
+        return asU8(nodeSign('sha256', input, { key, ...pss }));
+      }
+      case 'ECDSA_SHA_256':
+        ensureP256(pkcs8Kind(privateKey));
+        if (messageType === 'DIGEST') return p256Sign(privateKey, input, messageType);
+        return asU8(nodeSign('sha256', input, { key: privateKeyObject(privateKey), dsaEncoding: 'der' }));
+      case 'SM2DSA':
+        return sm2Sign(privateKey, input, messageType, userId);
+      default:
+        return missingCase(alg);
+    }
+  },
+  verify(alg, publicKey, input, messageType, signature, userId) {
+    abytes(publicKey, undefined, 'publicKey');
+    abytes(input, undefined, 'input');
+    abytes(signature, undefined, 'signature');
+    checkDigestInput(input, messageType, 32);
+    switch (alg) {
+      case 'RSA_PKCS1_SHA_256':
+      case 'RSA_PSS_SHA_256': {
+        const key = rsaKey(publicKeyObject(publicKey), false);
+        if (messageType === 'DIGEST') return rsaVerifyWith(alg, nodeRaw(key, false), input, messageType, signature);
+        const pss = alg === 'RSA_PSS_SHA_256' ? { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: PSS_SALT_LENGTH } : {};
+        try {
+          return nodeVerify('sha256', input, { key, ...pss }, signature);
+        } catch {
+          return false;
+        }
+      }
+      case 'ECDSA_SHA_256': {
+        ensureP256(spkiKind(publicKey));
+        if (messageType === 'DIGEST') return p256Verify(publicKey, input, messageType, signature);
+        try {
+          return nodeVerify('sha256', input, { key: publicKeyObject(publicKey), dsaEncoding: 'der' }, signature);
+        } catch {
+          return false;
+        }
+      }
+      case 'SM2DSA':
+        return sm2Verify(publicKey, input, messageType, signature, userId);
+      default:
+        return missingCase(alg);
+    }
+  },
+  asymmetricEncrypt(alg, publicKey, plaintext) {
+    abytes(publicKey, undefined, 'publicKey');
+    abytes(plaintext, undefined, 'plaintext');
+    switch (alg) {
+      case 'SM2PKE':
+        return sm2EncryptDer(publicKey, plaintext);
+      case 'RSAES_OAEP_SHA_256':
+      case 'RSAES_OAEP_SHA_1':
+        return oaepEncrypt(publicKey, oaepParamsOf(alg), plaintext);
+      case 'RSAES_PKCS1_V1_5': {
+        const key = rsaKey(publicKeyObject(publicKey), false);
+        try {
+          return asU8(publicEncrypt({ key, padding: constants.RSA_PKCS1_PADDING }, plaintext));
+        } catch {
+          throw new KwError('InvalidParameter', 'message too long for RSA PKCS#1 v1.5');
+        }
+      }
+      default:
+        return missingCase(alg);
+    }
+  },
+  asymmetricDecrypt(alg, privateKey, ciphertext) {
+    abytes(privateKey, undefined, 'privateKey');
+    abytes(ciphertext, undefined, 'ciphertext');
+    switch (alg) {
+      case 'SM2PKE':
+        return sm2DecryptDer(privateKey, ciphertext);
+      case 'RSAES_OAEP_SHA_256':
+      case 'RSAES_OAEP_SHA_1':
+        return oaepDecrypt(privateKey, oaepParamsOf(alg), ciphertext);
+      case 'RSAES_PKCS1_V1_5':
+        return rsaDecryptWith(alg, nodeRaw(rsaKey(privateKeyObject(privateKey), true), true), ciphertext);
+      default:
+        return missingCase(alg);
+    }
+  },
+  rsaOaepEncrypt(publicKey, params, plaintext) {
+    abytes(publicKey, undefined, 'publicKey');
+    abytes(plaintext, undefined, 'plaintext');
+    return oaepEncrypt(publicKey, params, plaintext);
+  },
+  rsaOaepDecrypt(privateKey, params, ciphertext) {
+    abytes(privateKey, undefined, 'privateKey');
+    abytes(ciphertext, undefined, 'ciphertext');
+    return oaepDecrypt(privateKey, params, ciphertext);
+  },
+};

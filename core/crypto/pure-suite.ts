@@ -1,0 +1,189 @@
+/**
+ * The pure suite: every algorithm in audited JS libraries (@noble/ciphers, @noble/hashes,
+ * @noble/curves, sm-crypto-v2, node-forge for RSA arithmetic); from node:crypto only
+ * randomBytes. It runs wherever JS runs, including Electron's BoringSSL-based runtime.
+ */
+import { ecb, gcm, aeskw, aeskwp } from '@noble/ciphers/aes';
+import { sm4 } from 'sm-crypto-v2';
+import { KwError, missingCase } from '../api/errors.ts';
+import { abytes, abytesOneOf, asU8 } from './bytes.ts';
+import { ecGenerate, ecPublicKeyOf, p256Sign, p256Verify, sm2DecryptDer, sm2EncryptDer, sm2Sign, sm2Verify } from './ec-ops.ts';
+import { pkcs8Kind } from './ec-keys.ts';
+import { gcmOpen, gcmSeal, type EcbEncrypt } from './gcm.ts';
+import { digestPure, hmacPure } from './hash-pure.ts';
+import { rsaGenerate, rsaParsePkcs8, rsaParseSpki, rsaPublicOf, rsaPublicToSpki } from './rsa-pure.ts';
+import { forgeRaw, rsaDecryptWith, rsaEncryptWith, rsaOaepDecryptWith, rsaOaepEncryptWith, rsaSignWith, rsaVerifyWith } from './rsa-ops.ts';
+import type { Aead, CryptoSuite, KeyPairSpec } from './types.ts';
+
+const invalidCiphertext = (): KwError => new KwError('InvalidCiphertext', 'ciphertext is not valid');
+const unwrapFailed = (): KwError => new KwError('UnwrapFailed', 'key unwrap failed');
+
+const aesEcb = (key: Uint8Array): EcbEncrypt => (blocks) => ecb(key, { disablePadding: true }).encrypt(blocks);
+const sm4Ecb = (key: Uint8Array): EcbEncrypt => (blocks) => sm4.encrypt(blocks, key, { padding: 'none', output: 'array' });
+
+function checkAeadInputs(keyLen: number, key: Uint8Array, iv: Uint8Array, data: Uint8Array, aad: Uint8Array): void {
+  abytes(key, keyLen, 'key');
+  abytes(iv, undefined, 'iv');
+  abytes(data, undefined, 'data');
+  abytes(aad, undefined, 'aad');
+  if (iv.length === 0) throw new KwError('InvalidParameter', 'iv must not be empty');
+}
+
+/** AES-256-GCM: noble's gcm for IVs of 8 bytes or more, the generic GCM below that. */
+export const pureAes256Gcm: Aead = {
+  keyLength: 32,
+  seal(key, iv, plaintext, aad) {
+    checkAeadInputs(32, key, iv, plaintext, aad);
+    if (iv.length < 8) return gcmSeal(aesEcb(asU8(key)), iv, plaintext, aad);
+    return gcm(asU8(key), asU8(iv), asU8(aad)).encrypt(asU8(plaintext));
+  },
+  open(key, iv, sealed, aad) {
+    checkAeadInputs(32, key, iv, sealed, aad);
+    if (iv.length < 8) return gcmOpen(aesEcb(asU8(key)), iv, sealed, aad);
+    try {
+      return gcm(asU8(key), asU8(iv), asU8(aad)).decrypt(asU8(sealed));
+    } catch {
+      throw invalidCiphertext();
+    }
+  },
+};
+
+export const pureSm4Gcm: Aead = {
+  keyLength: 16,
+  seal(key, iv, plaintext, aad) {
+    checkAeadInputs(16, key, iv, plaintext, aad);
+    return gcmSeal(sm4Ecb(new Uint8Array(key)), iv, plaintext, aad);
+  },
+  open(key, iv, sealed, aad) {
+    checkAeadInputs(16, key, iv, sealed, aad);
+    return gcmOpen(sm4Ecb(new Uint8Array(key)), iv, sealed, aad);
+  },
+};
+
+const KEK_LENGTHS = [16, 24, 32];
+
+function checkWrapInput(kek: Uint8Array, key: Uint8Array, padded: boolean): void {
+  abytesOneOf(kek, KEK_LENGTHS, 'kek');
+  abytes(key, undefined, 'key');
+  // RFC 3394 wraps n >= 2 semiblocks; RFC 5649 wraps 1 byte or more.
+  if (!padded && (key.length < 16 || key.length % 8 !== 0)) throw new KwError('InvalidParameter', 'key to wrap must be a multiple of 8 bytes, at least 16');
+  if (padded && key.length === 0) throw new KwError('InvalidParameter', 'key to wrap must not be empty');
+}
+
+function unwrapWith(cipher: (kek: Uint8Array) => { decrypt(b: Uint8Array): Uint8Array }, kek: Uint8Array, wrapped: Uint8Array): Uint8Array {
+  abytesOneOf(kek, KEK_LENGTHS, 'kek');
+  abytes(wrapped, undefined, 'wrapped');
+  try {
+    return cipher(asU8(kek)).decrypt(new Uint8Array(wrapped));
+  } catch {
+    throw unwrapFailed();
+  }
+}
+
+function rsaBits(spec: 'RSA_2048' | 'RSA_3072' | 'RSA_4096'): number {
+  return spec === 'RSA_2048' ? 2048 : spec === 'RSA_3072' ? 3072 : 4096;
+}
+
+export function pureGenerateKeyPair(spec: KeyPairSpec) {
+  switch (spec) {
+    case 'RSA_2048':
+    case 'RSA_3072':
+    case 'RSA_4096':
+      return rsaGenerate(rsaBits(spec));
+    case 'EC_P256':
+      return ecGenerate('P-256');
+    case 'SM2':
+      return ecGenerate('SM2');
+    default:
+      return missingCase(spec);
+  }
+}
+
+export function purePublicKeyOf(pkcs8: Uint8Array): Uint8Array {
+  abytes(pkcs8, undefined, 'privateKey');
+  const kind = pkcs8Kind(pkcs8);
+  return kind === 'RSA' ? rsaPublicToSpki(rsaPublicOf(rsaParsePkcs8(pkcs8))) : ecPublicKeyOf(pkcs8, kind);
+}
+
+export const pureSuite: CryptoSuite = {
+  name: 'pure',
+  aes256gcm: pureAes256Gcm,
+  sm4gcm: pureSm4Gcm,
+  digest(alg, data) {
+    return digestPure(alg, abytes(data, undefined, 'data'));
+  },
+  hmac(alg, key, data) {
+    abytes(key, undefined, 'key');
+    return hmacPure(alg, key, abytes(data, undefined, 'data'));
+  },
+  aesKeyWrap(kek, key) {
+    checkWrapInput(kek, key, false);
+    return aeskw(asU8(kek)).encrypt(new Uint8Array(key));
+  },
+  aesKeyUnwrap(kek, wrapped) {
+    return unwrapWith(aeskw, kek, wrapped);
+  },
+  aesKeyWrapPad(kek, key) {
+    checkWrapInput(kek, key, true);
+    return aeskwp(asU8(kek)).encrypt(new Uint8Array(key));
+  },
+  aesKeyUnwrapPad(kek, wrapped) {
+    return unwrapWith(aeskwp, kek, wrapped);
+  },
+  generateKeyPair: pureGenerateKeyPair,
+  publicKeyOf: purePublicKeyOf,
+  sign(alg, privateKey, input, messageType, userId) {
+    abytes(privateKey, undefined, 'privateKey');
+    abytes(input, undefined, 'input');
+    switch (alg) {
+      case 'RSA_PKCS1_SHA_256':
+      case 'RSA_PSS_SHA_256':
+        return rsaSignWith(alg, forgeRaw.privateKey(rsaParsePkcs8(privateKey)), input, messageType);
+      case 'ECDSA_SHA_256':
+        return p256Sign(privateKey, input, messageType);
+      case 'SM2DSA':
+        return sm2Sign(privateKey, input, messageType, userId);
+      default:
+        return missingCase(alg);
+    }
+  },
+  verify(alg, publicKey, input, messageType, signature, userId) {
+    abytes(publicKey, undefined, 'publicKey');
+    abytes(input, undefined, 'input');
+    abytes(signature, undefined, 'signature');
+    switch (alg) {
+      case 'RSA_PKCS1_SHA_256':
+      case 'RSA_PSS_SHA_256':
+        return rsaVerifyWith(alg, forgeRaw.publicKey(rsaParseSpki(publicKey)), input, messageType, signature);
+      case 'ECDSA_SHA_256':
+        return p256Verify(publicKey, input, messageType, signature);
+      case 'SM2DSA':
+        return sm2Verify(publicKey, input, messageType, signature, userId);
+      default:
+        return missingCase(alg);
+    }
+  },
+  asymmetricEncrypt(alg, publicKey, plaintext) {
+    abytes(publicKey, undefined, 'publicKey');
+    abytes(plaintext, undefined, 'plaintext');
+    if (alg === 'SM2PKE') return sm2EncryptDer(publicKey, plaintext);
+    return rsaEncryptWith(alg, forgeRaw.publicKey(rsaParseSpki(publicKey)), plaintext);
+  },
+  asymmetricDecrypt(alg, privateKey, ciphertext) {
+    abytes(privateKey, undefined, 'privateKey');
+    abytes(ciphertext, undefined, 'ciphertext');
+    if (alg === 'SM2PKE') return sm2DecryptDer(privateKey, ciphertext);
+    return rsaDecryptWith(alg, forgeRaw.privateKey(rsaParsePkcs8(privateKey)), ciphertext);
+  },
+  rsaOaepEncrypt(publicKey, params, plaintext) {
+    abytes(publicKey, undefined, 'publicKey');
+    abytes(plaintext, undefined, 'plaintext');
+    return rsaOaepEncryptWith(forgeRaw.publicKey(rsaParseSpki(publicKey)), params, plaintext);
+  },
+  rsaOaepDecrypt(privateKey, params, ciphertext) {
+    abytes(privateKey, undefined, 'privateKey');
+    abytes(ciphertext, undefined, 'ciphertext');
+    return rsaOaepDecryptWith(forgeRaw.privateKey(rsaParsePkcs8(privateKey)), params, ciphertext);
+  },
+};
+
