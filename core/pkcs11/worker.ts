@@ -1,0 +1,80 @@
+/**
+ * Entry point of the bridge child process (started by TokenBridge with fork). It
+ * loads one PKCS#11 module, answers batches of requests in order, and exits when the
+ * parent goes away. A crash here (segfault in a vendor module) ends only this process.
+ * argv[2] is the module path.
+ */
+import { randomBytes } from 'node:crypto';
+import { KwError, toErrorData } from '../api/errors.ts';
+import * as auth from './auth-ops.ts';
+import * as crypto from './crypto-ops.ts';
+import * as keys from './key-ops.ts';
+import { ModuleRuntime } from './runtime.ts';
+import type { ChildMessage, Handlers, ParentMessage, Request, Response } from './protocol.ts';
+
+function send(m: ChildMessage): void {
+  process.send?.(m);
+}
+
+function handlersFor(rt: ModuleRuntime): Handlers {
+  return {
+    moduleInfo: () => rt.module,
+    listSlots: () => rt.listSlots(),
+    tokenInfo: (p) => auth.tokenInfo(rt, p),
+    mechanisms: (p) => auth.mechanisms(rt, p),
+    login: (p) => auth.login(rt, p),
+    logout: (p) => auth.logout(rt, p),
+    changePin: (p) => auth.changePin(rt, p),
+    initToken: (p) => auth.initToken(rt, p),
+    initUserPin: (p) => auth.initUserPin(rt, p),
+    generateKey: (p) => keys.generateKey(rt, p),
+    findKey: (p) => keys.findKey(rt, p),
+    probeExtractability: (p) => keys.probeExtractability(rt, p),
+    publicKeySpki: (p) => keys.publicKeySpki(rt, p),
+    aesGcmEncrypt: (p) => crypto.aesGcmEncrypt(rt, p, () => randomBytes(12)),
+    aesGcmDecrypt: (p) => crypto.aesGcmDecrypt(rt, p),
+    sign: (p) => crypto.sign(rt, p),
+    verify: (p) => crypto.verify(rt, p),
+    rsaEncrypt: (p) => crypto.rsaEncrypt(rt, p),
+    rsaDecrypt: (p) => crypto.rsaDecrypt(rt, p),
+    generateRandom: (p) => keys.generateRandom(rt, p),
+    destroyKey: (p) => keys.destroyKey(rt, p),
+    listCertificates: (p) => keys.listCertificates(rt, p),
+  };
+}
+
+function answer(handlers: Handlers, r: Request): Response {
+  const h = handlers[r.op] as ((p: unknown) => unknown) | undefined;
+  if (!h) return { id: r.id, ok: false, error: new KwError('UnknownOperation', `unknown bridge operation ${String(r.op)}`).toData() };
+  try {
+    return { id: r.id, ok: true, value: h(r.params) };
+  } catch (e) {
+    return { id: r.id, ok: false, error: toErrorData(e) };
+  }
+}
+
+function main(): void {
+  const modulePath = process.argv[2];
+  let rt: ModuleRuntime;
+  try {
+    if (!modulePath) throw new KwError('TokenModuleLoadFailed', 'no PKCS#11 module path given');
+    rt = new ModuleRuntime(modulePath);
+  } catch (e) {
+    send({ kind: 'loadFailed', error: toErrorData(e) });
+    process.disconnect?.();
+    return;
+  }
+  const handlers = handlersFor(rt);
+  const stop = (): void => {
+    rt.finalize();
+    process.exit(0);
+  };
+  process.on('disconnect', stop); // parent gone: never keep a logged-in token open
+  process.on('message', (m: ParentMessage) => {
+    if (m.kind === 'shutdown') return stop();
+    send({ kind: 'batch', responses: m.requests.map((r) => answer(handlers, r)) });
+  });
+  send({ kind: 'ready', module: rt.module });
+}
+
+main();
