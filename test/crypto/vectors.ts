@@ -44,8 +44,19 @@ export function loadOpensslRecipes(relPath: string): Record<string, string>[] {
   const text = readFileSync(join(vectorsDir(), relPath), 'utf8');
   const blocks: Record<string, string>[] = [];
   let cur: Record<string, string> = {};
+  let pem: string[] | undefined;
   for (const raw of text.split('\n')) {
     const line = raw.trim();
+    // PEM bodies (PrivateKey = ... blocks) are gathered whole into the `PEM` field.
+    if (line.startsWith('-----BEGIN')) pem = [];
+    if (pem) {
+      pem.push(line);
+      if (line.startsWith('-----END')) {
+        cur['PEM'] = pem.join('\n');
+        pem = undefined;
+      }
+      continue;
+    }
     if (line.startsWith('#')) continue;
     if (line === '') {
       if (Object.keys(cur).length > 0) blocks.push(cur);
