@@ -16,11 +16,13 @@ const CKR_PIN_INCORRECT = 0xa0;
 const CKR_USER_ALREADY_LOGGED_IN = 0x100;
 const CKR_USER_NOT_LOGGED_IN = 0x101;
 
+/** v2.40 names that were renamed; the current name is shown instead. */
+const DEPRECATED_NAMES: ReadonlySet<string> = new Set(['CKM_ECDSA_KEY_PAIR_GEN']);
+
 const MECHANISM_NAMES: ReadonlyMap<number, string> = (() => {
   const m = new Map<number, string>();
   for (const [k, v] of Object.entries(pkcs11js)) {
-    // first name wins: pkcs11js lists the spec name before its aliases
-    if (k.startsWith('CKM_') && typeof v === 'number' && !m.has(v)) m.set(v, k);
+    if (k.startsWith('CKM_') && typeof v === 'number' && !m.has(v) && !DEPRECATED_NAMES.has(k)) m.set(v, k);
   }
   return m;
 })();
@@ -85,6 +87,8 @@ export function login(rt: ModuleRuntime, p: OpParams<'login'>): LoginOutcome {
 export function logout(rt: ModuleRuntime, p: OpParams<'logout'>): { wasLoggedIn: boolean } {
   return rt.run(p.token, 'C_Logout', (st) => {
     st.objects.clear();
+    // SoftHSM2 answers CKR_OK to a logout without login: ask the session instead.
+    if (!rt.isUser(st) && !rt.isSo(st)) return { wasLoggedIn: false };
     try {
       rt.p11.C_Logout(st.session);
       return { wasLoggedIn: true };

@@ -215,36 +215,36 @@ export class TokenBridge {
 
   // ---- module and tokens -------------------------------------------------------
 
-  moduleInfo(): Promise<ModuleDescription> {
+  async moduleInfo(): Promise<ModuleDescription> {
     return this.call('moduleInfo', {});
   }
-  listSlots(): Promise<SlotDescription[]> {
+  async listSlots(): Promise<SlotDescription[]> {
     return this.call('listSlots', {});
   }
   async listTokens(): Promise<TokenDescription[]> {
     return (await this.listSlots()).flatMap((s) => (s.token ? [s.token] : []));
   }
-  tokenInfo(token: TokenSelector): Promise<TokenDescription> {
+  async tokenInfo(token: TokenSelector): Promise<TokenDescription> {
     return this.call('tokenInfo', { token });
   }
-  mechanisms(token: TokenSelector): Promise<MechanismDescription[]> {
+  async mechanisms(token: TokenSelector): Promise<MechanismDescription[]> {
     return this.call('mechanisms', { token });
   }
 
   /** Reads the PIN flags first; at FINAL_TRY refuses unless `confirmFinalTry`. Never retries. */
-  login(token: TokenSelector, pin: string, opts: { userType?: PinUser; confirmFinalTry?: boolean } = {}): Promise<LoginOutcome> {
+  async login(token: TokenSelector, pin: string, opts: { userType?: PinUser; confirmFinalTry?: boolean } = {}): Promise<LoginOutcome> {
     if (typeof pin !== 'string' || pin.length === 0) return Promise.reject(new KwError('MissingParameter', 'PIN is required'));
     return this.call('login', { token, pin, userType: opts.userType ?? 'user', confirmFinalTry: opts.confirmFinalTry === true });
   }
-  logout(token: TokenSelector): Promise<{ wasLoggedIn: boolean }> {
+  async logout(token: TokenSelector): Promise<{ wasLoggedIn: boolean }> {
     return this.call('logout', { token });
   }
   /** Changes the PIN of whoever is logged in (the user PIN when nobody is). */
-  changePin(token: TokenSelector, oldPin: string, newPin: string, opts: { confirmFinalTry?: boolean } = {}): Promise<{ changed: true }> {
+  async changePin(token: TokenSelector, oldPin: string, newPin: string, opts: { confirmFinalTry?: boolean } = {}): Promise<{ changed: true }> {
     return this.call('changePin', { token, oldPin, newPin, confirmFinalTry: opts.confirmFinalTry === true });
   }
   /** Erases the token. `confirm` must be exactly INIT_TOKEN_CONFIRMATION. */
-  initToken(token: TokenSelector, opts: { soPin: string; label: string; confirm?: string }): Promise<TokenDescription> {
+  async initToken(token: TokenSelector, opts: { soPin: string; label: string; confirm?: string }): Promise<TokenDescription> {
     if (opts.confirm !== INIT_TOKEN_CONFIRMATION) {
       return Promise.reject(new KwError('ConfirmationRequired', `initialising a token destroys every object on it; pass confirm: '${INIT_TOKEN_CONFIRMATION}'`));
     }
@@ -252,33 +252,33 @@ export class TokenBridge {
     return this.call('initToken', { token, soPin: opts.soPin, label: opts.label });
   }
   /** Sets the user PIN; needs a security-officer login. */
-  initUserPin(token: TokenSelector, pin: string): Promise<{ initialized: true }> {
+  async initUserPin(token: TokenSelector, pin: string): Promise<{ initialized: true }> {
     return this.call('initUserPin', { token, pin });
   }
 
   // ---- keys ----------------------------------------------------------------------
 
-  generateKey(token: TokenSelector, keySpec: KeySpec, label: string, opts: { alwaysAuthenticate?: boolean } = {}): Promise<GeneratedKey> {
+  async generateKey(token: TokenSelector, keySpec: KeySpec, label: string, opts: { alwaysAuthenticate?: boolean } = {}): Promise<GeneratedKey> {
     if (!KEY_SPECS.includes(keySpec)) return Promise.reject(new KwError('NotSupportedByToken', `key spec ${String(keySpec)} is not generated on tokens by the bridge`));
     return this.call('generateKey', { token, keySpec, label, alwaysAuthenticate: opts.alwaysAuthenticate === true });
   }
-  findKey(token: TokenSelector, idHex: string): Promise<KeyObjectInfo[]> {
+  async findKey(token: TokenSelector, idHex: string): Promise<KeyObjectInfo[]> {
     return this.call('findKey', keyRef(token, idHex));
   }
-  probeExtractability(token: TokenSelector, idHex: string): Promise<ExtractabilityProbe[]> {
+  async probeExtractability(token: TokenSelector, idHex: string): Promise<ExtractabilityProbe[]> {
     return this.call('probeExtractability', keyRef(token, idHex));
   }
-  publicKeySpki(token: TokenSelector, idHex: string): Promise<Uint8Array> {
+  async publicKeySpki(token: TokenSelector, idHex: string): Promise<Uint8Array> {
     return this.call('publicKeySpki', keyRef(token, idHex));
   }
-  destroyKey(token: TokenSelector, idHex: string): Promise<{ destroyed: number }> {
+  async destroyKey(token: TokenSelector, idHex: string): Promise<{ destroyed: number }> {
     return this.call('destroyKey', keyRef(token, idHex));
   }
 
   // ---- cryptography ------------------------------------------------------------------
 
   /** AES-GCM with a 12-byte IV (random unless given) and a 16-byte tag. */
-  aesGcmEncrypt(token: TokenSelector, idHex: string, plaintext: Uint8Array, opts: { aad?: Uint8Array; iv?: Uint8Array } = {}): Promise<GcmSealed> {
+  async aesGcmEncrypt(token: TokenSelector, idHex: string, plaintext: Uint8Array, opts: { aad?: Uint8Array; iv?: Uint8Array } = {}): Promise<GcmSealed> {
     return this.call('aesGcmEncrypt', {
       ...keyRef(token, idHex),
       plaintext: bytes(plaintext, 'plaintext'),
@@ -286,7 +286,7 @@ export class TokenBridge {
       iv: opts.iv ? bytes(opts.iv, 'iv', 12) : null,
     });
   }
-  aesGcmDecrypt(token: TokenSelector, idHex: string, sealed: GcmSealed, opts: { aad?: Uint8Array } = {}): Promise<Uint8Array> {
+  async aesGcmDecrypt(token: TokenSelector, idHex: string, sealed: GcmSealed, opts: { aad?: Uint8Array } = {}): Promise<Uint8Array> {
     return this.call('aesGcmDecrypt', {
       ...keyRef(token, idHex),
       iv: bytes(sealed.iv, 'iv', 12),
@@ -296,7 +296,7 @@ export class TokenBridge {
     });
   }
   /** Wraps a 32-byte vault root key under a token AES key; the caller wipes its copy. */
-  wrapRootKey(token: TokenSelector, idHex: string, rootKey: Uint8Array, aad: Uint8Array): Promise<GcmSealed> {
+  async wrapRootKey(token: TokenSelector, idHex: string, rootKey: Uint8Array, aad: Uint8Array): Promise<GcmSealed> {
     return this.aesGcmEncrypt(token, idHex, bytes(rootKey, 'root key', 32), { aad });
   }
   async unwrapRootKey(token: TokenSelector, idHex: string, sealed: GcmSealed, aad: Uint8Array): Promise<Uint8Array> {
@@ -308,7 +308,7 @@ export class TokenBridge {
     return key;
   }
   /** Signs a message (hashed with SHA-256) or a 32-byte digest; ECDSA output is DER. */
-  sign(token: TokenSelector, idHex: string, algorithm: SignAlgorithm, input: { message?: Uint8Array; digest?: Uint8Array }, opts: { contextPin?: string } = {}): Promise<Uint8Array> {
+  async sign(token: TokenSelector, idHex: string, algorithm: SignAlgorithm, input: { message?: Uint8Array; digest?: Uint8Array }, opts: { contextPin?: string } = {}): Promise<Uint8Array> {
     return this.call('sign', {
       ...keyRef(token, idHex), algorithm,
       message: input.message ? bytes(input.message, 'message') : null,
@@ -316,7 +316,7 @@ export class TokenBridge {
       contextPin: opts.contextPin ?? null,
     });
   }
-  verify(token: TokenSelector, idHex: string, algorithm: SignAlgorithm, input: { message?: Uint8Array; digest?: Uint8Array }, signature: Uint8Array): Promise<boolean> {
+  async verify(token: TokenSelector, idHex: string, algorithm: SignAlgorithm, input: { message?: Uint8Array; digest?: Uint8Array }, signature: Uint8Array): Promise<boolean> {
     return this.call('verify', {
       ...keyRef(token, idHex), algorithm,
       message: input.message ? bytes(input.message, 'message') : null,
@@ -324,16 +324,16 @@ export class TokenBridge {
       signature: bytes(signature, 'signature'),
     });
   }
-  rsaEncrypt(token: TokenSelector, idHex: string, algorithm: OaepAlgorithm, plaintext: Uint8Array): Promise<{ ciphertext: Uint8Array; path: OaepPath }> {
+  async rsaEncrypt(token: TokenSelector, idHex: string, algorithm: OaepAlgorithm, plaintext: Uint8Array): Promise<{ ciphertext: Uint8Array; path: OaepPath }> {
     return this.call('rsaEncrypt', { ...keyRef(token, idHex), algorithm, plaintext: bytes(plaintext, 'plaintext') });
   }
-  rsaDecrypt(token: TokenSelector, idHex: string, algorithm: OaepAlgorithm, ciphertext: Uint8Array, opts: { contextPin?: string } = {}): Promise<{ plaintext: Uint8Array; path: OaepPath }> {
+  async rsaDecrypt(token: TokenSelector, idHex: string, algorithm: OaepAlgorithm, ciphertext: Uint8Array, opts: { contextPin?: string } = {}): Promise<{ plaintext: Uint8Array; path: OaepPath }> {
     return this.call('rsaDecrypt', { ...keyRef(token, idHex), algorithm, ciphertext: bytes(ciphertext, 'ciphertext'), contextPin: opts.contextPin ?? null });
   }
-  generateRandom(token: TokenSelector, length: number): Promise<Uint8Array> {
+  async generateRandom(token: TokenSelector, length: number): Promise<Uint8Array> {
     return this.call('generateRandom', { token, length });
   }
-  listCertificates(token: TokenSelector): Promise<CertificateObject[]> {
+  async listCertificates(token: TokenSelector): Promise<CertificateObject[]> {
     return this.call('listCertificates', { token });
   }
 }

@@ -25,6 +25,22 @@ const CKR_SIGNATURE_LEN_RANGE = 0xc1;
 /** Answers meaning "this token's OAEP does not take these parameters". */
 const OAEP_PARAMS_REFUSED: ReadonlySet<number> = new Set([0x07, 0x70, 0x71]);
 
+/**
+ * SoftHSM2 answers a failed GCM tag check or bad OAEP padding with CKR_GENERAL_ERROR
+ * (other tokens use CKR_ENCRYPTED_DATA_INVALID). On a token that is still present,
+ * that answer from C_Decrypt means the ciphertext was refused.
+ */
+function decryptRefused<T>(rt: ModuleRuntime, st: TokenState, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (isPkcs11Error(e) && (e.code === 0x05 || e.code === 0x06) && rt.present(st)) {
+      throw new KwError('InvalidCiphertext', 'the token refused the ciphertext (authentication or padding check failed)');
+    }
+    throw e;
+  }
+}
+
 export function buf(u: Uint8Array): Buffer {
   return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 }
@@ -81,7 +97,7 @@ export function aesGcmDecrypt(rt: ModuleRuntime, p: OpParams<'aesGcmDecrypt'>): 
     const { handle } = keyObject(rt, st, p.idHex, 'secret');
     const sealed = Buffer.concat([buf(p.ciphertext), buf(p.tag)]);
     rt.p11.C_DecryptInit(st.session, gcmMechanism(buf(p.iv), p.aad), handle);
-    return new Uint8Array(rt.p11.C_Decrypt(st.session, sealed, Buffer.alloc(sealed.length)));
+    return new Uint8Array(decryptRefused(rt, st, () => rt.p11.C_Decrypt(st.session, sealed, Buffer.alloc(sealed.length))));
   });
 }
 
@@ -182,7 +198,7 @@ export function rsaDecrypt(rt: ModuleRuntime, p: OpParams<'rsaDecrypt'>): { plai
         const pt = withContextLogin(
           rt, st, obj, p.contextPin,
           () => rt.p11.C_DecryptInit(st.session, oaepMechanism(p.algorithm), obj.handle),
-          () => rt.p11.C_Decrypt(st.session, ct, Buffer.alloc(1024)),
+          () => decryptRefused(rt, st, () => rt.p11.C_Decrypt(st.session, ct, Buffer.alloc(1024))),
           () => rt.p11.C_Decrypt(st.session, ct, Buffer.alloc(1024)),
         );
         st.oaepNative.set(p.algorithm, true);
