@@ -4,8 +4,9 @@
  * CKA_ID. Use cases call this port and never touch material directly.
  */
 import { KwError } from '../api/errors.ts';
-import type { AsymEncryptAlgorithm, CryptoSuite, MessageType, SignAlgorithm } from '../crypto/types.ts';
-import { SPEC_CAPABILITIES, type KeySpec, type ProtectionLevel } from '../domain/key-specs.ts';
+import type { AsymEncryptAlgorithm, CryptoSuite, KeyPairSpec, MessageType, SignAlgorithm } from '../crypto/types.ts';
+import { pairwiseConsistencyCheck } from '../crypto/self-test.ts';
+import { SPEC_CAPABILITIES, type ProtectionLevel } from '../domain/key-specs.ts';
 import type { Random } from '../ports/index.ts';
 import type { Vault } from '../vault/vault.ts';
 import type { KeyRow, VersionRow } from './key-repo.ts';
@@ -47,8 +48,11 @@ export class SoftwareKeyStore implements KeyStore {
     const caps = SPEC_CAPABILITIES[key.spec];
     const sealer = this.vault.sealer();
     if (caps.family === 'asymmetric') {
-      const pair = this.suite.generateKeyPair(key.spec as Exclude<KeySpec, 'AES_256' | 'SM4' | 'HMAC_SM3' | 'HMAC_SHA256'>);
+      const spec = key.spec as KeyPairSpec;
+      const pair = this.suite.generateKeyPair(spec);
       try {
+        // A pair that does not round-trip is never stored (FIPS 140-style pair-wise consistency test).
+        pairwiseConsistencyCheck(spec, pair, this.suite);
         return { sealed_material: sealer.seal(key.id, versionId, pair.privateKey), public_key: Buffer.from(pair.publicKey), token_object_id: null };
       } finally {
         pair.privateKey.fill(0);
