@@ -160,6 +160,15 @@ function summarizeExtensions(exts: readonly Extension[] | undefined): ExtensionS
   return out;
 }
 
+/** A certificate's or request's own key: a bad one makes the whole structure invalid. */
+function embeddedKey(spki: Uint8Array): PublicKeySummary {
+  try {
+    return parseSpki(spki).summary;
+  } catch {
+    throw new KwError('CertificateInvalid', 'the embedded public key is malformed');
+  }
+}
+
 function signatureAlgorithmSummary(oid: string): { oid: string; name: string } {
   return { oid, name: SIGNATURE_ALGORITHM_NAMES[oid] ?? oid };
 }
@@ -213,7 +222,7 @@ function parseCertificateDer(der: Uint8Array): ParsedCertificate {
     issuer,
     notBefore: notBefore.toISOString(),
     notAfter: notAfter.toISOString(),
-    publicKey: parseSpki(spki).summary,
+    publicKey: embeddedKey(spki),
     signatureAlgorithm: signatureAlgorithmSummary(cert.signatureAlgorithm.algorithm),
     ...exts,
     fingerprints: fingerprints(der),
@@ -292,7 +301,7 @@ export function parseCsr(input: Uint8Array | string): ParsedCsr {
     return {
       summary: {
         subject: summarizeName(info.subject),
-        publicKey: parseSpki(spki).summary,
+        publicKey: embeddedKey(spki),
         signatureAlgorithm: signatureAlgorithmSummary(csr.signatureAlgorithm.algorithm),
         ...summarizeExtensions(extensions),
         sha256: createHash('sha256').update(der).digest('hex').toUpperCase(),

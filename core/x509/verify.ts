@@ -12,7 +12,6 @@ import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
 import { SM2_DEFAULT_USER_ID } from '../crypto/types.ts';
 import { KwError } from '../api/errors.ts';
 import { OID } from './oids.ts';
-import { parseCertificate } from './parse.ts';
 import type { ParsedCertificate, ParsedCsr } from './parse.ts';
 import type { X509Crypto } from './signer.ts';
 import { parseSpki, suiteSpki } from './spki.ts';

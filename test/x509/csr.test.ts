@@ -12,6 +12,7 @@ import { parseCertificate, parseCsr } from '../../core/x509/parse.ts';
 import { verifyCsrSignature } from '../../core/x509/verify.ts';
 import { validateChain } from '../../core/x509/chain.ts';
 import { KwError } from '../../core/api/errors.ts';
+import { pureSuite } from '../../core/crypto/pure-suite.ts';
 
 const d = new OpensslDir();
 after(() => d.cleanup());
@@ -43,7 +44,7 @@ describe('buildCsr → openssl req -verify → openssl x509 -req → parse and v
         assert.equal(cert.summary.publicKey.spki, Buffer.from(kp.publicKey).toString('base64'));
         assert.equal(cert.summary.issuer.fields.CN, ca === 'rsa-ca' ? 'RSA CA' : 'SM2 CA');
         assert.equal(cert.summary.signatureAlgorithm.name, ca === 'rsa-ca' ? 'sha256WithRSAEncryption' : 'SM2-with-SM3');
-        const report = validateChain(cert, [], { at: new Date(), crypto: testCrypto, trustAnchors: [d.read(`${ca}.pem`)] });
+        const report = validateChain(cert, [], { at: new Date(Date.now() + 60_000), crypto: testCrypto, trustAnchors: [d.read(`${ca}.pem`)] });
         assert.deepEqual([report.ok, report.reasons, report.anchor], [true, [], 'trustAnchor']);
         assert.deepEqual(report.path.map((p) => [p.role, p.signature]), [['leaf', 'ok'], ['root', 'trustAnchor']]);
       });
@@ -58,6 +59,18 @@ describe('buildCsr → openssl req -verify → openssl x509 -req → parse and v
     assert.match(text, /Subject: emailAddress=ops@example.cn,CN=kms-01.example.cn,OU=Security,OU=平台,O=示例公司,L=Haidian,ST=Beijing,C=CN/);
     assert.match(text, /DNS:kms-01.example.cn, DNS:\*.kms.example.cn, IP Address:10.1.2.3, IP Address:FD00:0:0:0:0:0:0:5, email:ops@example.cn/);
     assert.deepEqual(parseCsr(csr.pem).summary.subjectAltNames, sans);
+  });
+
+  test('the pure-JS suite (Electron runtime) signs requests OpenSSL accepts and validates SM2 chains', async () => {
+    for (const spec of ['EC_P256', 'SM2'] as const) {
+      const kp = pureSuite.generateKeyPair(spec);
+      const csr = await buildCsr({ subject: { CN: `pure ${spec}` }, publicKey: kp.publicKey }, suiteSigner(pureSuite, spec, kp.privateKey));
+      const file = d.write(`pure-${spec}.csr`, csr.pem);
+      assert.equal(d.csrVerifies(file, spec === 'SM2' ? ['-vfyopt', `distid:${SM2_ID}`] : []), true);
+      d.signCsr(file, 'sm2-ca', `pure-${spec}.pem`);
+      const r = validateChain(d.read(`pure-${spec}.pem`), [], { at: new Date(Date.now() + 60_000), crypto: pureSuite, trustAnchors: [d.read('sm2-ca.pem')] });
+      assert.deepEqual([r.ok, r.reasons], [true, []]);
+    }
   });
 
   test('a signer callback (as a token key signs) may be asynchronous', async () => {

@@ -9,6 +9,7 @@ import { importPkcs12, exportPkcs12, encryptPkcs8, decryptPkcs8 } from '../../co
 import { parseCertificate } from '../../core/x509/parse.ts';
 import { privateKeyMatchesCertificate, publicKeyMatchesCertificate } from '../../core/x509/match.ts';
 import { KwError } from '../../core/api/errors.ts';
+import { testCrypto } from './test-suite.ts';
 
 const d = new OpensslDir();
 after(() => d.cleanup());
@@ -114,6 +115,9 @@ describe('match', () => {
     for (const [c, k] of [[ec, 'p12-ec-leaf.key'], [sm2, 'p12-sm2-leaf.key'], [rsa, 'p12-rsa-leaf.key']] as const) {
       assert.equal(privateKeyMatchesCertificate(pkcs8Of(k), c), true);
       assert.equal(privateKeyMatchesCertificate(pkcs8Of(k), parseCertificate(d.read(k.replace('leaf.key', 'int.pem')))), false);
+      // With the engine deriving the public key (the authoritative path).
+      assert.equal(privateKeyMatchesCertificate(pkcs8Of(k), c, testCrypto), true);
+      assert.equal(privateKeyMatchesCertificate(pkcs8Of(k), parseCertificate(d.read(k.replace('leaf.key', 'int.pem'))), testCrypto), false);
     }
     // An EC PKCS#8 without the optional public key field is still matched (derived by node:crypto).
     const noPub = createPrivateKey(pem('p12-ec-leaf.key'));
