@@ -38,7 +38,25 @@ export function openCatalogue(file: string, opts: OpenOptions = {}): WritableDb 
     if (e instanceof KwError) throw e;
     throw new KwError('VaultCorrupt', `catalogue unusable: ${(e as Error).message}`);
   }
+  cachePreparedStatements(db);
   return db as WritableDb;
+}
+
+/**
+ * Every query in the core is a fixed SQL text, so each is compiled once per connection:
+ * preparing costs more than running the small queries of a crypto operation.
+ */
+function cachePreparedStatements(db: Database.Database): void {
+  const prepare = db.prepare.bind(db);
+  const cache = new Map<string, Database.Statement>();
+  db.prepare = ((sql: string) => {
+    let st = cache.get(sql);
+    if (!st) {
+      st = prepare(sql);
+      cache.set(sql, st);
+    }
+    return st;
+  }) as typeof db.prepare;
 }
 
 export function schemaVersion(db: ReadableDb): number {

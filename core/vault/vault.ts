@@ -23,6 +23,7 @@ export interface VaultDeps {
 export class Vault {
   private rootKey: Buffer | null = null;
   private sealerCache: MaterialSealer | null = null;
+  private vaultIdCache: string | null = null;
 
   private constructor(
     readonly dir: string,
@@ -36,8 +37,10 @@ export class Vault {
   }
 
   get vaultId(): string | null {
+    if (this.vaultIdCache) return this.vaultIdCache;
     const row = this.db.prepare("SELECT value FROM vault_meta WHERE name = 'vault_id'").get() as { value: string } | undefined;
-    return row?.value ?? null;
+    this.vaultIdCache = row?.value ?? null;
+    return this.vaultIdCache;
   }
 
   get initialized(): boolean {
