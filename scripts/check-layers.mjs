@@ -12,7 +12,7 @@ const rules = [
     dir: 'renderer',
     forbid: [/^node:/, /^electron(\/|$)/, /^better-sqlite3$/, /^pkcs11js$/, /^(fs|path|child_process|crypto|os)$/],
     // Value imports from core are allowed only from modules that are pure data/logic.
-    coreValueAllowed: [/core\/api\/(errors|i18n|catalog)/, /core\/domain\//, /core\/i18n\//],
+    coreValueAllowed: [/core\/api\/(errors|i18n|catalog|bridge)/, /core\/domain\//, /core\/i18n\//],
   },
 ];
 

@@ -1,0 +1,142 @@
+/**
+ * The browser shell: the renderer and the contract served on 127.0.0.1 for when the
+ * Electron binary is absent, and for end-to-end tests in a real Chromium.
+ *
+ * Guards, in order, on every request: the Host header must name this exact listener
+ * (defeats DNS rebinding); API calls must come from this origin (no CORS, so other
+ * sites' pages cannot read answers, and the Origin check refuses their writes) and
+ * carry the per-launch random token, which is handed to the page in the URL fragment
+ * (fragments never reach servers, logs or Referer headers).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Result } from '../api/errors.ts';
+import { SHELL_API_PREFIX, SHELL_TOKEN_HEADER } from '../api/bridge.ts';
+import { RENDERER_SECURITY_HEADERS } from './csp.ts';
+import { loadRendererFiles, lookupStatic, type StaticFiles } from './static-files.ts';
+
+/** The part of the service the shell needs: the one door every operation goes through. */
+export interface CallTarget {
+  call(name: string, request: unknown, caller: { actor: string }): Promise<Result<unknown>>;
+}
+
+export interface ShellOptions {
+  keywarden: CallTarget;
+  /** Folder of the built renderer (dist/renderer). */
+  rendererDir: string;
+  /** 0 or absent: a random free port. */
+  port?: number;
+  /** Fixed only in tests that need to forge requests; otherwise 32 random bytes. */
+  token?: string;
+  actor?: string;
+}
+
+export interface RunningShell {
+  /** What to open: origin plus the token in the fragment. */
+  url: string;
+  origin: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+/** Largest request body: a 4 MiB digest input in base64 plus JSON framing. */
+const MAX_BODY_BYTES = 6 * 1024 * 1024;
+
+function send(res: ServerResponse, status: number, body: string | Buffer, type: string, extra: Record<string, string> = {}): void {
+  res.writeHead(status, { ...RENDERER_SECURITY_HEADERS, 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), ...extra });
+  res.end(body);
+}
+
+function refuse(res: ServerResponse, status: number, reason: string): void {
+  send(res, status, JSON.stringify({ refused: reason }), 'application/json; charset=utf-8');
+}
+
+function sameToken(given: string | string[] | undefined, expected: Buffer): boolean {
+  if (typeof given !== 'string') return false;
+  const b = Buffer.from(given, 'utf8');
+  return b.length === expected.length && timingSafeEqual(b, expected);
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        resolve(null);
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+async function handleApi(req: IncomingMessage, res: ServerResponse, name: string, target: CallTarget, actor: string): Promise<void> {
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return refuse(res, 415, 'content type must be application/json');
+  const body = await readBody(req);
+  if (body === null) return refuse(res, 413, 'request too large');
+  let request: unknown;
+  try {
+    request = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+  } catch {
+    const r: Result<never> = { ok: false, error: { code: 'InvalidParameter', message: 'request body is not JSON' } };
+    return send(res, 200, JSON.stringify(r), 'application/json; charset=utf-8');
+  }
+  const result = await target.call(name, request, { actor });
+  send(res, 200, JSON.stringify(result), 'application/json; charset=utf-8');
+}
+
+export function createShellHandler(o: { files: StaticFiles; target: CallTarget; token: string; actor: string; port: () => number }) {
+  const tokenBytes = Buffer.from(o.token, 'utf8');
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const port = o.port();
+    const origin = `http://${HOST}:${port}`;
+    if (req.headers.host !== `${HOST}:${port}`) return refuse(res, 421, 'wrong host');
+    const url = req.url ?? '/';
+    if (url.startsWith(SHELL_API_PREFIX)) {
+      if (req.method !== 'POST') return refuse(res, 405, 'method not allowed');
+      if (req.headers.origin !== origin) return refuse(res, 403, 'wrong origin');
+      if (!sameToken(req.headers[SHELL_TOKEN_HEADER], tokenBytes)) return refuse(res, 401, 'missing or wrong token');
+      const name = decodeURIComponent(url.slice(SHELL_API_PREFIX.length).split('?')[0] ?? '');
+      handleApi(req, res, name, o.target, o.actor).catch(() => {
+        if (!res.headersSent) refuse(res, 500, 'internal error');
+      });
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'method not allowed');
+    const file = lookupStatic(o.files, url);
+    if (!file) return refuse(res, 404, 'not found');
+    send(res, 200, req.method === 'HEAD' ? '' : file.body, file.contentType);
+  };
+}
+
+export async function startShell(options: ShellOptions): Promise<RunningShell> {
+  const files = loadRendererFiles(options.rendererDir);
+  const token = options.token ?? randomBytes(32).toString('base64url');
+  let port = 0;
+  const server: Server = createServer(createShellHandler({ files, target: options.keywarden, token, actor: options.actor ?? 'ui:shell', port: () => port }));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, HOST, () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  const origin = `http://${HOST}:${port}`;
+  return {
+    url: `${origin}/#token=${token}`,
+    origin,
+    port,
+    token,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

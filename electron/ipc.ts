@@ -1,0 +1,83 @@
+/**
+ * The IPC door: one handler per contract operation on `kw:<operation>`. Each call is
+ * refused unless it comes from the main frame of a page served by our own app://
+ * protocol, and its request passes the operation's schema. The checks are pure
+ * functions over plain data so they are tested without the Electron binary.
+ */
+import type { IpcMain, IpcMainInvokeEvent } from 'electron';
+import type { z } from 'zod';
+import { contract, isOperationName, OPERATION_NAMES, type OperationName } from '../core/api/contract.ts';
+import { IPC_CHANNEL_PREFIX } from '../core/api/bridge.ts';
+import type { ErrorData, Result } from '../core/api/errors.ts';
+
+export const APP_SCHEME = 'app';
+export const APP_HOST = 'keywarden';
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+
+/** What we know about who sent an IPC message, reduced to plain data. */
+export interface SenderFacts {
+  /** URL of the frame that sent the message; null when the frame is gone. */
+  frameUrl: string | null;
+  /** True when the sending frame is the top frame of its page (not an iframe). */
+  isMainFrame: boolean;
+}
+
+export type IpcCheck = { ok: true; name: OperationName; request: unknown } | { ok: false; error: ErrorData };
+
+export function channelFor(name: OperationName): string {
+  return IPC_CHANNEL_PREFIX + name;
+}
+
+/** True only for app://keywarden/... — parsed, never string-prefixed. */
+export function isTrustedAppUrl(url: string | null): boolean {
+  if (url === null) return false;
+  try {
+    const u = new URL(url);
+    return u.protocol === `${APP_SCHEME}:` && u.host === APP_HOST && u.username === '' && u.password === '';
+  } catch {
+    return false;
+  }
+}
+
+function refuse(code: ErrorData['code'], message: string, details?: ErrorData['details']): IpcCheck {
+  return { ok: false, error: details ? { code, message, details } : { code, message } };
+}
+
+/** The whole boundary check: which channel, which sender, which request. */
+export function checkIpcCall(channel: string, sender: SenderFacts, request: unknown): IpcCheck {
+  if (!channel.startsWith(IPC_CHANNEL_PREFIX)) return refuse('UnknownOperation', 'not a keywarden channel');
+  const name = channel.slice(IPC_CHANNEL_PREFIX.length);
+  if (!isOperationName(name)) return refuse('UnknownOperation', `unknown operation '${name.slice(0, 64)}'`);
+  // A forged sender (another origin, a sub-frame, a detached frame) gets nothing.
+  if (!sender.isMainFrame || !isTrustedAppUrl(sender.frameUrl)) return refuse('InvalidParameter', 'IPC sender is not the application window', { field: 'sender' });
+  const parsed = (contract[name].request as z.ZodType).safeParse(request ?? {});
+  if (!parsed.success) {
+    const field = parsed.error.issues[0]?.path.join('.') || 'request';
+    return refuse('InvalidParameter', `${field}: ${parsed.error.issues[0]?.message ?? 'invalid'}`, { field });
+  }
+  // The original request goes on: the service parses it again and applies defaults itself.
+  return { ok: true, name, request };
+}
+
+export function senderFacts(event: Pick<IpcMainInvokeEvent, 'senderFrame' | 'sender'>): SenderFacts {
+  const frame = event.senderFrame;
+  if (!frame) return { frameUrl: null, isMainFrame: false };
+  return { frameUrl: frame.url, isMainFrame: frame === event.sender.mainFrame };
+}
+
+export interface CallTarget {
+  call(name: string, request: unknown, caller: { actor: string }): Promise<Result<unknown>>;
+}
+
+/** Registers one handler per operation; returns a function that removes them all. */
+export function registerIpcHandlers(ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>, target: CallTarget, actor = 'ui:electron'): () => void {
+  const channels = OPERATION_NAMES.map(channelFor);
+  for (const channel of channels) {
+    ipcMain.handle(channel, async (event, request: unknown): Promise<Result<unknown>> => {
+      const check = checkIpcCall(channel, senderFacts(event), request);
+      if (!check.ok) return { ok: false, error: check.error };
+      return target.call(check.name, check.request, { actor });
+    });
+  }
+  return () => channels.forEach((c) => ipcMain.removeHandler(c));
+}

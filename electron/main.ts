@@ -1,0 +1,51 @@
+/**
+ * Electron main process. The core (Keywarden) runs here, in the main process: it is a
+ * plain Node library whose only blocking work is short SQLite statements and bounded
+ * crypto, and the PKCS#11 bridge already runs vendor modules in its own child process,
+ * so a crashing token driver cannot take the window down. Keeping the core here means
+ * one process owns the vault file and the renderer only ever sees Results over IPC.
+ */
+import { app, ipcMain, protocol, session } from 'electron';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Keywarden } from '../core/service/keywarden.ts';
+import { loadRendererFiles, lookupStatic } from '../core/shell/static-files.ts';
+import { RENDERER_SECURITY_HEADERS } from '../core/shell/csp.ts';
+import { APP_HOST, APP_SCHEME, registerIpcHandlers } from './ipc.ts';
+import { createSecureWindow, lockDownContents, lockDownSession } from './window.ts';
+
+// Bundled to dist/electron/main.js; the renderer and preload sit beside it.
+const here = fileURLToPath(new URL('.', import.meta.url));
+const rendererDir = join(here, '..', 'renderer');
+const preloadPath = join(here, 'preload.cjs');
+
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+app.enableSandbox();
+app.on('web-contents-created', (_e, contents) => lockDownContents(contents));
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  lockDownSession(session.defaultSession);
+  const files = loadRendererFiles(rendererDir);
+  protocol.handle(APP_SCHEME, (request) => {
+    const url = new URL(request.url);
+    const file = url.host === APP_HOST ? lookupStatic(files, url.pathname) : undefined;
+    if (!file) return new Response('not found', { status: 404, headers: RENDERER_SECURITY_HEADERS });
+    return new Response(new Uint8Array(file.body), { status: 200, headers: { ...RENDERER_SECURITY_HEADERS, 'Content-Type': file.contentType } });
+  });
+  const vaultDir = process.env.KW_VAULT ?? join(homedir(), '.keywarden', 'vault');
+  const kw = await Keywarden.open({ vaultDir });
+  const unregister = registerIpcHandlers(ipcMain, kw);
+  createSecureWindow(preloadPath, { title: 'Keywarden' });
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', () => {
+    unregister();
+    kw.close();
+  });
+}
+
+start().catch((e: unknown) => {
+  console.error('keywarden failed to start:', e instanceof Error ? e.message : 'unknown error');
+  app.exit(1);
+});

@@ -1,0 +1,21 @@
+/**
+ * Sandboxed preload (bundled to CommonJS): exposes `window.keywarden.<operation>(req)`
+ * for every operation of the contract and nothing else — no ipcRenderer, no channel
+ * names, no Node. The object's type is the contract's KeywardenBridge, which is also
+ * what the renderer's `window.keywarden` is declared as.
+ */
+import { contextBridge, ipcRenderer } from 'electron';
+import { OPERATION_NAMES } from '../core/api/contract.ts';
+import { IPC_CHANNEL_PREFIX, type KeywardenBridge } from '../core/api/bridge.ts';
+
+function buildBridge(): KeywardenBridge {
+  const bridge: Record<string, (request: unknown) => Promise<unknown>> = {};
+  for (const name of OPERATION_NAMES) {
+    const channel = IPC_CHANNEL_PREFIX + name;
+    // Only the request crosses; the renderer never sees the event or the channel.
+    bridge[name] = (request: unknown) => ipcRenderer.invoke(channel, request);
+  }
+  return Object.freeze(bridge) as unknown as KeywardenBridge;
+}
+
+contextBridge.exposeInMainWorld('keywarden', buildBridge());

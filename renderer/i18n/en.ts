@@ -1,0 +1,108 @@
+/** English. Typed by the zh-CN catalogue's shape: a missing or extra key is a compile error. */
+import { errorsEn } from './errors.ts';
+import type { Messages } from './index.ts';
+
+export const en: Messages = {
+  app: { name: 'Keywarden', tagline: 'Offline key-management console', loading: 'Loading…', ready: 'Ready' },
+  common: {
+    cancel: 'Cancel', confirm: 'OK', close: 'Close', save: 'Save', create: 'Create', delete: 'Delete', add: 'Add', remove: 'Remove',
+    refresh: 'Refresh', copy: 'Copy', copied: 'Copied', download: 'Download', yes: 'Yes', no: 'No', none: '--', enabled: 'On',
+    notEnabled: 'Off', optional: 'Optional', required: 'Required', working: 'Working…', done: 'Done', back: 'Back', run: 'Run',
+    total: '{{count}} in total', page: 'Page {{page}}', prev: 'Previous', next: 'Next', all: 'All', apply: 'Apply', export: 'Export',
+    errorTitle: 'Operation failed', text: 'Text', base64: 'Base64', result: 'Result', valid: 'Valid', invalid: 'Invalid', days: '{{count}} days',
+  },
+  nav: {
+    overview: 'Overview', keys: 'Keys', workbench: 'Crypto workbench', byok: 'Import keys (BYOK)', certificates: 'Certificates', tokens: 'UKeys / tokens',
+    audit: 'Audit log', settings: 'Settings', lock: 'Lock', language: 'Language', vault: 'Vault',
+  },
+  unlock: {
+    createTitle: 'Create the vault', createIntro: 'First run: choose a passphrase that protects the vault root key. It cannot be recovered; keep it safe.',
+    unlockTitle: 'Unlock the vault', unlockIntro: 'Enter the passphrase to unlock the vault.', passphrase: 'Passphrase', confirmPassphrase: 'Confirm passphrase',
+    create: 'Create vault', unlock: 'Unlock', mismatch: 'The two passphrases differ.', tooShort: 'At least 8 characters.',
+    strength: 'Strength', strengthLevels: { empty: '--', weak: 'Weak', fair: 'Fair', good: 'Good', strong: 'Strong' },
+    strengthHint: 'about {{bits}} bits of entropy', locked: 'The vault is locked', ukey: 'Unlock with a UKey', ukeyUnavailable: 'No UKey is configured for unlocking yet.',
+    selfTestFailed: 'Cryptographic self-test failed: {{failures}}', idleLocked: 'The vault was locked after a period of inactivity.',
+  },
+  overview: {
+    title: 'Overview', keysByState: 'Keys by state', certsByState: 'Certificates by state', totalKeys: 'Total keys', dueRotation: 'Rotation due (7 days)',
+    dueDeletion: 'Deletion due', expiringTokens: 'Import tokens about to expire', attachedTokens: 'Attached tokens', auditHealth: 'Audit log',
+    auditOk: 'Hash chain intact, {{count}} records', auditBroken: 'Hash chain broken at record {{seq}}', auditUnhealthy: 'Audit log cannot be written',
+    nothingDue: 'None', vaultId: 'Vault ID', suite: 'Crypto suite', selfTest: 'Self-test', passed: 'Passed', failed: 'Failed', notAvailable: 'Not available in this build',
+    scanned: 'Based on the latest {{count}} keys',
+  },
+  keyState: { Enabled: 'Enabled', Disabled: 'Disabled', PendingDeletion: 'Pending deletion', PendingImport: 'Pending import' },
+  keyUsage: { ENCRYPT_DECRYPT: 'Encrypt/Decrypt', SIGN_VERIFY: 'Sign/Verify', GENERATE_VERIFY_MAC: 'Generate/Verify MAC' },
+  protection: { SOFTWARE: 'Software', HSM: 'Hsm' },
+  origin: { KMS: 'Keywarden', EXTERNAL: 'External' },
+  keys: {
+    title: 'Customer master keys', create: 'Create key', search: 'Search key ID / alias / description', filters: 'Filters', anyState: 'Any state', anySpec: 'Any spec',
+    anyUsage: 'Any usage', anyProtection: 'Any protection', anyOrigin: 'Any origin', tagKey: 'Tag key', tagValue: 'Tag value', clearFilters: 'Clear filters',
+    selected: '{{count}} selected', bulkEnable: 'Enable selected', bulkDisable: 'Disable selected', bulkTag: 'Tag selected', bulkDone: '{{ok}} done, {{failed}} failed',
+    empty: 'No key matches.', col: { id: 'Key ID', alias: 'Alias', state: 'State', spec: 'Key spec', usage: 'Usage', protection: 'Protection', origin: 'Origin', created: 'Created' },
+    selectAll: 'Select all loaded', selectRow: 'Select this key',
+  },
+  createKey: {
+    title: 'Create key', spec: 'Key spec', usage: 'Key usage', alias: 'Alias', aliasHint: "Starts with alias/; letters, digits, _ - / : only", protection: 'Protection level',
+    rotation: 'Rotation period', rotationOff: 'Off', rotationCustom: 'Custom', rotationCustomDays: 'Custom days (7-730)', rotationSymmetricOnly: 'Only symmetric keys (AES_256, SM4) rotate automatically.',
+    description: 'Description', origin: 'Key material origin', originKms: 'Keywarden', originExternal: 'External', externalConfirm: 'I understand how external key material is used and I am responsible for its security and availability.',
+    symmetric: 'Symmetric', asymmetric: 'Asymmetric', mac: 'MAC', hsmToken: 'Token label',
+    v: {
+      aliasPrefix: 'The alias must start with alias/.', aliasLength: 'At most 64 characters.', aliasChars: 'Only letters, digits, _ - / : are allowed.', aliasEmpty: 'At least one character after alias/.',
+      descriptionLength: 'At most 255 characters.', rotationRange: 'The rotation period must be a whole number of days from 7 to 730.', externalConfirm: 'Confirm that you understand external key material.',
+      usageNotAllowed: 'This key spec does not support that usage.', originNotAllowed: 'This key spec cannot take external material.',
+    },
+    created: 'Key {{id}} created',
+  },
+  detail: {
+    title: 'Key details', id: 'Key ID', state: 'State', spec: 'Key spec', usage: 'Key usage', protection: 'Protection level', created: 'Created', updated: 'Updated',
+    origin: 'Material origin', deleteProtect: 'Deletion protection', enableProtect: 'Turn on protection', disableProtect: 'Turn off protection', description: 'Description', editDescription: 'Edit description',
+    deletionDate: 'Deletion date', enable: 'Enable', disable: 'Disable', scheduleDeletion: 'Schedule deletion', cancelDeletion: 'Cancel deletion',
+    versions: 'Key versions', primaryVersion: 'Primary version', primary: 'Primary', versionId: 'Version ID', versionState: 'Version state', createVersion: 'Create version', rotate: 'Rotate now',
+    rotationPolicy: 'Rotation policy', setRotation: 'Set rotation policy', autoRotation: 'Automatic rotation', rotationInterval: 'Rotation period', lastRotated: 'Last rotated', nextRotation: 'Next rotation',
+    aliases: 'Aliases', newAlias: 'New alias', addAlias: 'Create alias', noAliases: 'No aliases', tags: 'Tags', addTag: 'Add tag', noTags: 'No tags',
+    publicKey: 'Public key', showPublicKey: 'Show public key', copyPublicKey: 'Copy public key', downloadPublicKey: 'Download public key (PEM)',
+    material: 'Key material', materialPending: 'No key material imported yet. Get import parameters and upload material under "Import keys (BYOK)".', materialExpires: 'Material expires', materialNever: 'Never',
+    goImport: 'Go to import', token: 'Token', confirmRotate: 'Create a new primary version now? Old versions keep decrypting.',
+    confirmDisable: 'A disabled key cannot be used for any cryptographic operation. Disable it?', enableRotation: 'Rotate automatically',
+  },
+  deletion: {
+    title: 'Schedule key deletion', warning: 'After scheduling, the key becomes Pending deletion; it is not deleted at once but after the waiting period you set. A key pending deletion cannot encrypt, decrypt or make data keys. If you no longer use a key, disable it first and make sure nothing breaks before scheduling deletion. Turn on deletion protection to avoid mistakes.',
+    window: 'Waiting period (7-30 days)', question: 'Do you really want to delete this key?', check1: 'I know how this key is used and which data depend on it.', check2: 'I have confirmed that no application still needs this key.',
+    check3: 'I have confirmed the waiting period of {{days}} days.', willDelete: 'Deleted on {{date}}', cancelTitle: 'Cancel deletion', cancelBody: 'The key returns to Disabled (an external key without material returns to Pending import); enable it when needed.',
+    protected: 'Deletion protection is on; the key cannot be scheduled for deletion.',
+  },
+  workbench: {
+    title: 'Crypto workbench', key: 'Key', version: 'Version', pickKey: 'Choose a key', input: 'Input', output: 'Output', inputFormat: 'Input format',
+    tabs: { symmetric: 'Encrypt / decrypt', datakey: 'Data keys', sign: 'Sign / verify', asym: 'Asymmetric encryption', digest: 'Digest / HMAC', random: 'Random', file: 'File envelope' },
+    encrypt: 'Encrypt', decrypt: 'Decrypt', ciphertext: 'Ciphertext (Base64)', plaintext: 'Plaintext', context: 'Encryption context (JSON, optional)', contextInvalid: 'The encryption context must be a JSON object of strings.',
+    notBase64: 'The input is not valid Base64.', decodedAsText: 'Shown as UTF-8 text', keyVersionUsed: 'Version {{version}} used',
+    dataKeySpec: 'Data key spec', numberOfBytes: 'Bytes', generate: 'Generate', withoutPlaintext: 'Without plaintext', plaintextKey: 'Plaintext data key', encryptedKey: 'Encrypted data key',
+    secretWarning: 'The plaintext data key is shown only here; do not store it anywhere unsafe.',
+    algorithm: 'Algorithm', messageType: 'Message type', raw: 'Raw message', digestType: 'Digest', message: 'Message', signature: 'Signature (Base64)', sign: 'Sign', verify: 'Verify',
+    signatureValid: 'Signature valid', signatureInvalid: 'Signature invalid', digestAlg: 'Digest algorithm', computeDigest: 'Compute digest', hmacKey: 'HMAC key', computeHmac: 'Compute HMAC',
+    mac: 'MAC (Base64)', verifyHmac: 'Verify MAC', macValid: 'MAC valid', macInvalid: 'MAC invalid', randomBytes: 'Bytes (1-1024)', getRandom: 'Generate random',
+    noKeys: 'No enabled key can do this.', asymEncrypt: 'Encrypt with public key', asymDecrypt: 'Decrypt with private key',
+  },
+  envelope: {
+    title: 'File envelope encryption', intro: 'Encrypts files of any size here in the browser with AES-256-GCM in chunks; the data key comes from the chosen master key and is kept encrypted in the file header.',
+    pickFile: 'Choose file', encryptFile: 'Encrypt file', decryptFile: 'Decrypt file', cancel: 'Cancel', progress: 'Progress', throughput: '{{rate}}/s',
+    cancelled: 'Cancelled.', finished: 'Done: {{name}} ({{size}})', save: 'Save result', badFile: 'Not a Keywarden envelope file, or the file is damaged.', chunkTampered: 'Chunk {{index}} failed authentication: the file was altered or truncated.',
+  },
+  audit: {
+    title: 'Audit log', event: 'Event', actor: 'Actor', keyId: 'Key ID', outcome: 'Outcome', at: 'Time', error: 'Error code', detail: 'Detail', seq: 'Seq',
+    success: 'Success', failure: 'Failure', anyOutcome: 'Any outcome', verifyChain: 'Verify hash chain', exportJson: 'Export (JSON)', exportCsv: 'Export (CSV)',
+    chainOk: 'Hash chain intact: {{count}} records', chainBroken: 'Hash chain broken at record {{seq}}!', empty: 'No record matches.',
+  },
+  settings: {
+    title: 'Settings', language: 'Language', followSystem: 'Follow the system', theme: 'Theme', light: 'Light', dark: 'Dark', idleLock: 'Lock when idle',
+    idleMinutes: '{{count}} minutes', idleOff: 'Never', pkcs11: 'PKCS#11 module paths', pkcs11Hint: 'One shared library per line, e.g. /usr/lib/softhsm/libsofthsm2.so', saved: 'Settings saved',
+    changePassphrase: 'Change passphrase', oldPassphrase: 'Current passphrase', newPassphrase: 'New passphrase', passphraseChanged: 'Passphrase changed',
+  },
+  domain: {
+    unavailable: 'The core operations this screen needs are not in this build yet.', operations: 'Available operations', call: 'Call', request: 'Request (JSON)', response: 'Response',
+  },
+  byok: { title: 'Import keys (BYOK)' },
+  certs: { title: 'Certificates and UKey certificates' },
+  tokens: { title: 'UKeys / tokens' },
+  errors: errorsEn,
+};

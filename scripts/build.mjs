@@ -1,0 +1,62 @@
+// Builds the renderer (browser bundle) and the Electron main/preload bundles with
+// esbuild. Output: dist/renderer (served by both doors), dist/electron.
+import { build } from 'esbuild';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const dist = join(root, 'dist');
+const only = process.argv[2]; // 'renderer' | 'electron' | undefined (both)
+
+async function buildRenderer() {
+  const out = join(dist, 'renderer');
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  await build({
+    entryPoints: [join(root, 'renderer/main.tsx')],
+    outfile: join(out, 'app.js'),
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: ['chrome120'],
+    jsx: 'automatic',
+    minify: true,
+    sourcemap: false,
+    legalComments: 'none',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    logLevel: 'warning',
+  });
+  cpSync(join(root, 'renderer/index.html'), join(out, 'index.html'));
+  cpSync(join(root, 'renderer/styles.css'), join(out, 'app.css'));
+}
+
+async function buildElectron() {
+  const out = join(dist, 'electron');
+  rmSync(out, { recursive: true, force: true });
+  // Main: ESM like the rest of the project; npm packages (native modules included) stay external.
+  await build({
+    entryPoints: [join(root, 'electron/main.ts')],
+    outfile: join(out, 'main.js'),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: ['node22'],
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  // Preload: a sandboxed preload must be one CommonJS file that requires only 'electron'.
+  await build({
+    entryPoints: [join(root, 'electron/preload.ts')],
+    outfile: join(out, 'preload.cjs'),
+    bundle: true,
+    format: 'cjs',
+    platform: 'browser',
+    target: ['chrome120'],
+    external: ['electron'],
+    logLevel: 'warning',
+  });
+}
+
+if (!only || only === 'renderer') await buildRenderer();
+if (!only || only === 'electron') await buildElectron();
+console.log(`built ${only ?? 'renderer and electron'} into dist/`);
