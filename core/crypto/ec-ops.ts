@@ -25,9 +25,21 @@ export function checkDigestInput(input: Uint8Array, messageType: MessageType, le
   }
 }
 
-/** Reads the scalar of an EC PKCS#8 key and checks any embedded public key matches it. */
-function privateScalar(pkcs8: Uint8Array, curve: EcCurve): { d: Uint8Array; publicPoint: Uint8Array } {
+/**
+ * Reads the scalar of an EC PKCS#8 key. With `checked`, any embedded public key must match
+ * the scalar (one extra scalar multiplication). Signing skips that: a mismatched embedded
+ * key only yields signatures that fail to verify, and publicKeyOf / the pairwise check
+ * catch such keys at import. The embedded point is still validated as a curve point.
+ */
+function privateScalar(pkcs8: Uint8Array, curve: EcCurve, checked = true): { d: Uint8Array; publicPoint: Uint8Array } {
   const { d, publicPoint } = decodeEcPkcs8(pkcs8, curve);
+  if (publicPoint && !checked) {
+    if (curve === 'SM2') {
+      sm2.sm2CheckPrivateKey(d);
+      sm2.sm2ParsePoint(publicPoint);
+    }
+    return { d, publicPoint };
+  }
   const derived = curve === 'SM2' ? sm2.sm2PublicFromPrivate(d) : p256PublicFromScalar(d);
   if (publicPoint && !equalBytes(publicPoint, derived)) {
     wipe(d);
@@ -64,7 +76,7 @@ export function ecPublicKeyOf(pkcs8: Uint8Array, curve: EcCurve): Uint8Array {
 
 export function sm2Sign(pkcs8: Uint8Array, input: Uint8Array, messageType: MessageType, userId?: string): Uint8Array {
   checkDigestInput(input, messageType, 32);
-  const { d, publicPoint } = privateScalar(pkcs8, 'SM2');
+  const { d, publicPoint } = privateScalar(pkcs8, 'SM2', false);
   try {
     const e = messageType === 'DIGEST' ? input : sm2.sm2MessageDigest(publicPoint, input, userId);
     return sm2.sm2SignDigest(d, e);

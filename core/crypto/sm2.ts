@@ -26,6 +26,9 @@ const CURVE = {
   h: 1n,
 };
 export const Sm2Point = weierstrassN(CURVE);
+// A 10-bit window for k·G (built lazily on first use: ~0.3 s, ~6 MB) makes signing ~1.6x
+// faster than noble's default of 8; multiplication stays constant-time (wNAF with fake points).
+Sm2Point.BASE.precompute(10);
 type Point = InstanceType<typeof Sm2Point>;
 const N = CURVE.n;
 const ZVALUE_PREFIX = concatBytes(...[CURVE.a, CURVE.b, CURVE.Gx, CURVE.Gy].map((v) => bigIntToBytes(v, 32)));

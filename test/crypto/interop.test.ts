@@ -18,7 +18,7 @@ import { toHex } from './vectors.ts';
 /** The slice of sm-crypto 0.5.8's API used here (the package ships no types). */
 interface SmCrypto058 {
   sm2: {
-    doSignature(msg: number[] | string, privateKey: string, opts: { der?: boolean; hash?: boolean; userId?: string }): string;
+    doSignature(msg: number[] | string, privateKey: string, opts: { der?: boolean; hash?: boolean; publicKey?: string; userId?: string }): string;
     doVerifySignature(msg: number[] | string, sig: string, publicKey: string, opts: { der?: boolean; hash?: boolean; userId?: string }): boolean;
     doEncrypt(msg: number[] | string, publicKey: string, cipherMode: number): string;
     doDecrypt(data: string, privateKey: string, cipherMode: number, opts: { output: 'array' }): number[];
