@@ -3,8 +3,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPrivateKey } from 'node:crypto';
-import { opensslSuite } from '../../core/crypto/openssl-suite.ts';
-import { pureSuite } from '../../core/crypto/pure-suite.ts';
+import { opensslSm4Ecb, opensslSuite } from '../../core/crypto/openssl-suite.ts';
+import { pureSm4Ecb, pureSuite } from '../../core/crypto/pure-suite.ts';
 import { encodeEcPkcs8, encodeEcSpki } from '../../core/crypto/ec-keys.ts';
 import * as sm2 from '../../core/crypto/sm2.ts';
 import type { CryptoSuite } from '../../core/crypto/types.ts';
@@ -125,6 +125,17 @@ for (const suite of suites) {
 
     test('SM3 (GM/T 0004 Appendix A)', () => {
       for (const v of gmt.sm3) assert.equal(toHex(suite.digest('SM3', hex(v.msgHex))), v.digest, v.id);
+    });
+
+    test('SM4 block cipher under SM4-GCM (GM/T 0002 Appendix A, examples 1 and 2)', () => {
+      const ecb = suite.name === 'openssl' ? opensslSm4Ecb : pureSm4Ecb;
+      for (const v of gmt.sm4.filter((x) => x.mode.startsWith('ECB'))) {
+        const enc = ecb(hex(v.key));
+        let block = hex(v.plaintext);
+        const rounds = v.mode === 'ECB-iterated' ? (v as { iterations?: number }).iterations ?? 1 : 1;
+        for (let i = 0; i < rounds; i++) block = enc(block);
+        assert.equal(toHex(block), v.ciphertext, v.id);
+      }
     });
 
     test('SM4-GCM (RFC 8998 A.1)', () => {
