@@ -6,12 +6,14 @@ import type { z } from 'zod';
 import { vaultOps } from './ops/vault.ts';
 import { keyOps } from './ops/keys.ts';
 import { cryptoOps } from './ops/crypto.ts';
+import { byokOps } from './ops/byok.ts';
 import type { OperationDef } from './operation.ts';
 
 export const contract = {
   ...vaultOps,
   ...keyOps,
   ...cryptoOps,
+  ...byokOps,
 } as const;
 
 export type Contract = typeof contract;

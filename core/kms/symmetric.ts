@@ -9,7 +9,7 @@ import { keyStoreFor } from './keystore.ts';
 import { decodeBase64, requireFamily, requireState, requireUsage } from './guards.ts';
 import { associatedData, blobHeader, parseBlob, type BlobAlgorithm } from './ciphertext-blob.ts';
 
-function usableSymmetricKey(ctx: CallContext, ref: string): KeyRow {
+export function usableSymmetricKey(ctx: CallContext, ref: string): KeyRow {
   const key = resolveKey(ctx.db, ref);
   ctx.keyId = key.id;
   requireFamily(key, 'symmetric');
@@ -18,7 +18,7 @@ function usableSymmetricKey(ctx: CallContext, ref: string): KeyRow {
   return key;
 }
 
-async function sealUnder(ctx: CallContext, key: KeyRow, plaintext: Uint8Array, context: Record<string, string> | undefined) {
+export async function sealUnder(ctx: CallContext, key: KeyRow, plaintext: Uint8Array, context: Record<string, string> | undefined) {
   ctx.vault.requireUnlocked();
   const versionId = key.primary_version_id;
   if (!versionId) throw new KwError('InvalidKeyState', `key ${key.id} has no primary version`);
@@ -30,7 +30,7 @@ async function sealUnder(ctx: CallContext, key: KeyRow, plaintext: Uint8Array, c
 }
 
 /** The caller owns (and must zero) the returned plaintext. */
-async function openBlob(ctx: CallContext, b64: string, context: Record<string, string> | undefined) {
+export async function openBlob(ctx: CallContext, b64: string, context: Record<string, string> | undefined) {
   ctx.vault.requireUnlocked();
   const blob = parseBlob(decodeBase64(b64));
   const key = getKeyRow(ctx.db, blob.keyId);
@@ -78,7 +78,7 @@ export async function reEncrypt(req: ParsedRequestOf<'reEncrypt'>, ctx: CallCont
 
 const DATA_KEY_SPEC_BYTES = { AES_256: 32, AES_128: 16, SM4: 16 } as const;
 
-function dataKeyLength(req: { numberOfBytes?: number | undefined; keySpec?: keyof typeof DATA_KEY_SPEC_BYTES | undefined }): number {
+export function dataKeyLength(req: { numberOfBytes?: number | undefined; keySpec?: keyof typeof DATA_KEY_SPEC_BYTES | undefined }): number {
   if (req.numberOfBytes !== undefined && req.keySpec !== undefined) throw new KwError('InvalidParameter', 'give numberOfBytes or keySpec, not both');
   if (req.keySpec !== undefined) return DATA_KEY_SPEC_BYTES[req.keySpec];
   return req.numberOfBytes ?? LIMITS.dataKeyDefaultBytes;

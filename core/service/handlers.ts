@@ -12,6 +12,10 @@ import { listKeys } from '../kms/list-keys.ts';
 import * as sym from '../kms/symmetric.ts';
 import * as asym from '../kms/asymmetric.ts';
 import * as misc from '../kms/mac-digest-random.ts';
+import * as byokImport from '../byok/import-material.ts';
+import { getParametersForImport } from '../byok/import-params.ts';
+import * as dataKeyExport from '../byok/data-key-export.ts';
+import * as byokPrepare from '../byok/prepare.ts';
 
 export type Handler<N extends OperationName> = (req: ParsedRequestOf<N>, ctx: CallContext) => ResponseOf<N> | Promise<ResponseOf<N>>;
 export type HandlerTable<N extends OperationName = OperationName> = { [K in N]: Handler<K> };
@@ -57,4 +61,13 @@ export const kmsHandlers: HandlerTable<Exclude<OperationName, VaultOperation>> =
   hmacVerify: misc.hmacVerify,
   messageDigest: misc.messageDigest,
   getRandom: misc.getRandom,
+  getParametersForImport,
+  importKeyMaterial: byokImport.importKeyMaterial,
+  deleteKeyMaterial: byokImport.deleteKeyMaterial,
+  exportDataKey: dataKeyExport.exportDataKey,
+  generateAndExportDataKey: dataKeyExport.generateAndExportDataKey,
+  prepareByok: byokPrepare.prepareByok,
+  rewrapByokEscrow: byokPrepare.rewrapByokEscrow,
+  listByokPackages: byokPrepare.listByokPackages,
+  getByokEscrow: byokPrepare.getByokEscrow,
 };

@@ -3,6 +3,7 @@
  * records the last one applied. Never edit a released migration: add the next number.
  */
 import { m001Initial } from './001-initial.ts';
+import { m002Byok } from './002-byok.ts';
 
 export interface Migration {
   version: number;
@@ -10,4 +11,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001Initial];
+export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Byok];
