@@ -72,12 +72,7 @@ export class SoftwareKeyStore implements KeyStore {
 
   private withMaterial<T>(key: KeyRow, v: VersionRow, use: (m: Buffer) => T): T {
     if (!v.sealed_material) throw new KwError('InvalidKeyState', `key ${key.id} version ${v.id} has no key material (PendingImport)`);
-    const m = this.vault.sealer().open(key.id, v.id, v.sealed_material);
-    try {
-      return use(m);
-    } finally {
-      m.fill(0);
-    }
+    return this.vault.sealer().withOpened(key.id, v.id, v.sealed_material, use);
   }
 
   private aead(key: KeyRow) {

@@ -27,6 +27,7 @@ export async function runDueWork(svc: Services): Promise<DueWorkResult> {
     // overwrites the freed pages, so the material is gone from the file too.
     svc.db.transaction(() => {
       svc.db.prepare('DELETE FROM keys WHERE id = ?').run(key.id);
+      if (svc.vault.unlocked) svc.vault.sealer().forgetKey(key.id);
       svc.audit.appendInTransaction({ event: 'deleteKey', actor: SCHEDULER_ACTOR, keyId: key.id, outcome: 'success', detail: { reason: 'pendingWindowEnded' } });
     })();
     result.deleted++;
@@ -36,6 +37,7 @@ export async function runDueWork(svc: Services): Promise<DueWorkResult> {
   for (const key of expired) {
     svc.db.transaction(() => {
       svc.db.prepare("UPDATE key_versions SET sealed_material = NULL, state = 'PendingImport' WHERE key_id = ?").run(key.id);
+      if (svc.vault.unlocked) svc.vault.sealer().forgetKey(key.id);
       svc.db.prepare("UPDATE keys SET state = 'PendingImport', updated_at = ? WHERE id = ?").run(now, key.id);
       svc.audit.appendInTransaction({ event: 'deleteKeyMaterial', actor: SCHEDULER_ACTOR, keyId: key.id, outcome: 'success', detail: { reason: 'materialExpired' } });
     })();

@@ -101,6 +101,7 @@ export class Vault {
   lock(): void {
     this.rootKey?.fill(0);
     this.rootKey = null;
+    this.sealerCache?.destroy();
     this.sealerCache = null;
   }
 
