@@ -138,6 +138,7 @@ export function deleteKeyMaterial(req: ParsedRequestOf<'deleteKeyMaterial'>, ctx
     requireState(key, 'deleteMaterial');
     // secure_delete overwrites the freed page, so the sealed material leaves the file too.
     ctx.db.prepare("UPDATE key_versions SET sealed_material = NULL, state = 'PendingImport' WHERE key_id = ?").run(key.id);
+    ctx.vault.sealer().forgetKey(key.id);
     updateKey(ctx.db, key.id, ctx.clock.now(), { state: 'PendingImport', material_expires_at: null });
     return { keyMetadata: toMetadata(ctx.db, getKeyRow(ctx.db, key.id)!) };
   });

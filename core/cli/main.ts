@@ -11,6 +11,7 @@ import { contract, OPERATION_NAMES } from '../api/contract.ts';
 import { Keywarden, type KeywardenOptions } from '../service/keywarden.ts';
 import { parse, type ParsedArgs } from './args.ts';
 import { readSecret } from './secrets.ts';
+import { BYOK_USAGE, byokCommand } from './byok-command.ts';
 
 const USAGE = `kw — Keywarden command line
 
@@ -23,7 +24,7 @@ const USAGE = `kw — Keywarden command line
   kw [--vault DIR] key describe KEY
   kw [--vault DIR] encrypt --key KEY (--text TEXT | --in FILE)
   kw [--vault DIR] decrypt (--text BLOB | --in FILE) [--out FILE]
-
+${BYOK_USAGE}
 The vault folder defaults to $KW_VAULT or ~/.keywarden/vault.
 `;
 
@@ -129,6 +130,9 @@ async function run(argv: string[]): Promise<unknown> {
         }
         return r;
       }
+      case 'byok':
+        await unlocked();
+        return await byokCommand(sub, a, call);
       default:
         throw new KwError('InvalidParameter', `unknown command '${cmd}' (kw --help)`);
     }
