@@ -7,6 +7,7 @@ import { vaultOps } from './ops/vault.ts';
 import { keyOps } from './ops/keys.ts';
 import { cryptoOps } from './ops/crypto.ts';
 import { byokOps } from './ops/byok.ts';
+import { certificateOps } from './ops/certificates.ts';
 import type { OperationDef } from './operation.ts';
 
 export const contract = {
@@ -14,6 +15,7 @@ export const contract = {
   ...keyOps,
   ...cryptoOps,
   ...byokOps,
+  ...certificateOps,
 } as const;
 
 export type Contract = typeof contract;

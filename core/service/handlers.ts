@@ -16,6 +16,7 @@ import * as byokImport from '../byok/import-material.ts';
 import { getParametersForImport } from '../byok/import-params.ts';
 import * as dataKeyExport from '../byok/data-key-export.ts';
 import * as byokPrepare from '../byok/prepare.ts';
+import { certificateHandlers } from '../certs/operations.ts';
 
 export type Handler<N extends OperationName> = (req: ParsedRequestOf<N>, ctx: CallContext) => ResponseOf<N> | Promise<ResponseOf<N>>;
 export type HandlerTable<N extends OperationName = OperationName> = { [K in N]: Handler<K> };
@@ -70,4 +71,5 @@ export const kmsHandlers: HandlerTable<Exclude<OperationName, VaultOperation>> =
   rewrapByokEscrow: byokPrepare.rewrapByokEscrow,
   listByokPackages: byokPrepare.listByokPackages,
   getByokEscrow: byokPrepare.getByokEscrow,
+  ...certificateHandlers,
 };

@@ -4,6 +4,7 @@
  */
 import { m001Initial } from './001-initial.ts';
 import { m002Byok } from './002-byok.ts';
+import { m003Certificates } from './003-certificates.ts';
 
 export interface Migration {
   version: number;
@@ -11,4 +12,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Byok];
+export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Byok, m003Certificates];
