@@ -1,12 +1,20 @@
+// Run with tsx (`npm run build`): the contract's operation table is read from the
+// TypeScript source and injected into the renderer as data.
 // Builds the renderer (browser bundle) and the Electron main/preload bundles with
 // esbuild. Output: dist/renderer (served by both doors), dist/electron.
 import { build } from 'esbuild';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { contract } from '../core/api/contract.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const dist = join(root, 'dist');
 const only = process.argv[2]; // 'renderer' | 'electron' | undefined (both)
+
+/** Names, kinds and summaries only: no schemas reach the renderer bundle. */
+function operationTable() {
+  return Object.fromEntries(Object.entries(contract).map(([name, def]) => [name, { kind: def.kind, summary: def.summary, event: def.event }]));
+}
 
 async function buildRenderer() {
   const out = join(dist, 'renderer');
@@ -23,7 +31,7 @@ async function buildRenderer() {
     minify: true,
     sourcemap: false,
     legalComments: 'none',
-    define: { 'process.env.NODE_ENV': '"production"' },
+    define: { 'process.env.NODE_ENV': '"production"', __KW_OPERATIONS__: JSON.stringify(operationTable()) },
     logLevel: 'warning',
   });
   cpSync(join(root, 'renderer/index.html'), join(out, 'index.html'));

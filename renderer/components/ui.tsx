@@ -116,3 +116,13 @@ export function Section(props: { title: string; actions?: ReactNode; children: R
     </section>
   );
 }
+
+/** The mark, drawn inline so nothing depends on a font having the glyph. */
+export function Logo() {
+  return (
+    <svg className="logo" width="22" height="22" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+      <circle cx="8" cy="12" r="4" />
+      <path d="M12 12h9M18 12v3M21 12v2" />
+    </svg>
+  );
+}

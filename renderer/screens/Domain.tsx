@@ -1,0 +1,81 @@
+/**
+ * A console for a domain's operations (BYOK, certificates, tokens), derived from the
+ * contract's operation table: each operation the core offers appears here with a JSON
+ * request editor, so new operations are usable the moment they land in the contract.
+ */
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ErrorData } from '../../core/api/errors.ts';
+import { useServices } from '../context.tsx';
+import { errorData } from '../api/client.ts';
+import { ErrorBanner, Section } from '../components/ui.tsx';
+import { OPERATIONS, operationsOf, type Domain } from '../domains.ts';
+
+const TITLES: Record<Domain, string> = { byok: 'byok.title', certificates: 'certs.title', tokens: 'tokens.title' };
+
+export function OperationConsole({ names }: { names: string[] }) {
+  const { t } = useTranslation();
+  const { api } = useServices();
+  const [name, setName] = useState(names[0] ?? '');
+  const [request, setRequest] = useState('{}');
+  const [response, setResponse] = useState<string | null>(null);
+  const [error, setError] = useState<ErrorData | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function call() {
+    setBusy(true);
+    setError(null);
+    setResponse(null);
+    try {
+      const req = JSON.parse(request) as unknown;
+      const fn = (api as unknown as Record<string, (r: unknown) => Promise<unknown>>)[name]!;
+      setResponse(JSON.stringify(await fn(req), null, 2));
+    } catch (e) {
+      setError(e instanceof SyntaxError ? { code: 'InvalidParameter', message: e.message, details: { field: 'request' } } : errorData(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <div className="split">
+      <ul className="op-list" aria-label={t('domain.operations')}>
+        {names.map((n) => (
+          <li key={n}>
+            <button className={`nav-item${n === name ? ' active' : ''}`} onClick={() => { setName(n); setResponse(null); setError(null); }} title={OPERATIONS[n]?.summary}>
+              <span className="mono">{n}</span>
+              <span className={`badge kind-${OPERATIONS[n]?.kind}`}>{OPERATIONS[n]?.kind}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      <div className="op-form">
+        <h3 className="mono">{name}</h3>
+        <p className="muted small">{OPERATIONS[name]?.summary}</p>
+        <label className="field">
+          <span>{t('domain.request')}</span>
+          <textarea rows={8} className="mono" value={request} onChange={(e) => setRequest(e.target.value)} data-testid="op-request" />
+        </label>
+        <button className={OPERATIONS[name]?.kind === 'write' ? 'danger' : 'primary'} disabled={!name || busy} onClick={() => void call()} data-testid="op-call">{t('domain.call')}</button>
+        <ErrorBanner error={error} />
+        {response !== null ? (
+          <label className="field">
+            <span>{t('domain.response')}</span>
+            <pre className="pem" data-testid="op-response">{response}</pre>
+          </label>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+export function DomainScreen({ domain }: { domain: Domain }) {
+  const { t } = useTranslation();
+  const names = operationsOf(domain);
+  return (
+    <div className="page">
+      <header className="page-head"><h1>{t(TITLES[domain])}</h1></header>
+      <Section title={t('domain.operations')}>
+        {names.length === 0 ? <p className="muted">{t('domain.unavailable')}</p> : <OperationConsole key={domain} names={names} />}
+      </Section>
+    </div>
+  );
+}
