@@ -8,6 +8,7 @@ import { keyOps } from './ops/keys.ts';
 import { cryptoOps } from './ops/crypto.ts';
 import { byokOps } from './ops/byok.ts';
 import { certificateOps } from './ops/certificates.ts';
+import { tokenOps } from './ops/tokens.ts';
 import type { OperationDef } from './operation.ts';
 
 export const contract = {
@@ -16,6 +17,7 @@ export const contract = {
   ...cryptoOps,
   ...byokOps,
   ...certificateOps,
+  ...tokenOps,
 } as const;
 
 export type Contract = typeof contract;

@@ -26,6 +26,8 @@ export interface KeyStore {
   sign(key: KeyRow, v: VersionRow, alg: SignAlgorithm, input: Uint8Array, messageType: MessageType): Promise<Uint8Array>;
   asymmetricDecrypt(key: KeyRow, v: VersionRow, alg: AsymEncryptAlgorithm, ciphertext: Uint8Array): Promise<Uint8Array>;
   mac(key: KeyRow, v: VersionRow, data: Uint8Array): Promise<Uint8Array>;
+  /** Token stores: where a key goes when createKey names no token (recorded on the key). */
+  defaultTokenLabel?(): string | null;
 }
 
 export type KeyStores = Record<ProtectionLevel, KeyStore | null>;

@@ -18,6 +18,8 @@ export async function createKey(req: ParsedRequestOf<'createKey'>, ctx: CallCont
   if (!caps.usages.includes(req.keyUsage)) {
     throw new KwError('InvalidParameter', `keySpec ${req.keySpec} does not support keyUsage ${req.keyUsage} (supported: ${caps.usages.join(', ')})`);
   }
+  // Imported material would be sealed in software: never pass that off as an HSM key.
+  if (origin === 'EXTERNAL' && protectionLevel === 'HSM') throw new KwError('NotSupportedByToken', 'importing key material into a token is not supported; use SOFTWARE protection for EXTERNAL keys');
   if (origin === 'EXTERNAL' && !caps.importable) throw new KwError('InvalidParameter', `keySpec ${req.keySpec} cannot have EXTERNAL origin`);
   const rotation = req.rotationIntervalDays ?? null;
   if (rotation !== null && (caps.family !== 'symmetric' || origin !== 'KMS')) {
@@ -33,7 +35,7 @@ export async function createKey(req: ParsedRequestOf<'createKey'>, ctx: CallCont
   const versionId = uuidFrom(ctx.random);
   ctx.keyId = id;
   const store = keyStoreFor(ctx.keystores, protectionLevel);
-  const tokenLabel = protectionLevel === 'HSM' ? (req.tokenLabel ?? null) : null;
+  const tokenLabel = protectionLevel === 'HSM' ? (req.tokenLabel ?? store.defaultTokenLabel?.() ?? null) : null;
   // Material is made before the transaction (a token call is asynchronous); if the
   // catalogue write fails, discard() removes what the token created.
   const material = origin === 'KMS' ? await store.generate({ id, spec: req.keySpec, token_label: tokenLabel }, versionId) : null;

@@ -4,6 +4,7 @@
  */
 import type { OperationName, ParsedRequestOf, ResponseOf } from '../api/contract.ts';
 import type { CallContext } from '../kms/context.ts';
+import type { TokenOperation } from '../api/ops/tokens.ts';
 import * as lifecycle from '../kms/lifecycle.ts';
 import * as versions from '../kms/versions.ts';
 import * as aliases from '../kms/aliases.ts';
@@ -24,7 +25,8 @@ export type HandlerTable<N extends OperationName = OperationName> = { [K in N]: 
 /** Vault/session operations are served by the service itself (they need the passphrase flow). */
 export type VaultOperation = 'getVaultStatus' | 'initVault' | 'unlockVault' | 'lockVault' | 'changePassphrase' | 'runScheduledWork';
 
-export const kmsHandlers: HandlerTable<Exclude<OperationName, VaultOperation>> = {
+/** Token operations are served by the service too (token-handlers.ts): most run while the vault is locked. */
+export const kmsHandlers: HandlerTable<Exclude<OperationName, VaultOperation | TokenOperation>> = {
   createKey: lifecycle.createKey,
   describeKey: lifecycle.describeKey,
   listKeys,

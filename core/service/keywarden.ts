@@ -17,7 +17,12 @@ import { systemClock, systemRandom, type Clock, type Random } from '../ports/ind
 import { Vault } from '../vault/vault.ts';
 import type { ScryptParams } from '../vault/root-key.ts';
 import { kmsHandlers, type VaultOperation } from './handlers.ts';
+import type { TokenOperation } from '../api/ops/tokens.ts';
 import { vaultHandlers, type VaultSession } from './vault-handlers.ts';
+import { tokenHandlers, type TokenSession } from './token-handlers.ts';
+import { TokenSessions } from '../keystore/token-sessions.ts';
+import { HsmKeyStore, PROFILE_FILE } from '../keystore/hsm-keystore.ts';
+import { readTokenSettings } from '../keystore/token-settings.ts';
 
 export interface KeywardenOptions {
   vaultDir: string;
@@ -29,8 +34,16 @@ export interface KeywardenOptions {
   audit?: AuditOptions;
   /** How often due rotations/deletions run while open; 0 turns the timer off. */
   schedulerIntervalMs?: number;
-  /** A PKCS#11-backed store for protectionLevel HSM, when a token is configured. */
+  /** A PKCS#11-backed store for protectionLevel HSM; by default one over `tokens` below. */
   hsmKeyStore?: KeyStore;
+  /** PKCS#11 module for this session (e.g. `kw --module`); otherwise the one saved in the vault. */
+  tokenModulePath?: string;
+  /** Default token for this session; otherwise the one saved in the vault. */
+  tokenLabel?: string;
+  /** Environment of the token bridge child (SOFTHSM2_CONF for SoftHSM2); defaults to this process's. */
+  tokenEnv?: NodeJS.ProcessEnv;
+  /** Module profile file (resources/pkcs11-profiles.json by default; users may extend it). */
+  tokenProfileFile?: string;
 }
 
 export interface Caller {
@@ -51,9 +64,20 @@ export class Keywarden {
   private readonly selfTest: { ok: boolean; failures: string[] };
   private timer: NodeJS.Timeout | null = null;
   private readonly session: VaultSession;
+  private readonly tokenSession: TokenSession;
+  /** The vault's PKCS#11 tokens: bridges per module and who is logged in (never a PIN). */
+  readonly tokens: TokenSessions;
 
   private constructor(readonly options: KeywardenOptions, vault: Vault, suite: CryptoSuite, clock: Clock, random: Random) {
     const audit = new AuditLog(vault.db, clock, options.audit);
+    const saved = readTokenSettings(vault.db);
+    this.tokens = new TokenSessions({
+      modulePath: options.tokenModulePath ?? saved.modulePath,
+      defaultTokenLabel: options.tokenLabel ?? saved.defaultTokenLabel,
+      ...(options.tokenEnv ? { env: options.tokenEnv } : {}),
+    });
+    const profileFile = options.tokenProfileFile ?? PROFILE_FILE;
+    const hsm = new HsmKeyStore(this.tokens, suite, profileFile);
     this.services = {
       vault,
       db: vault.db,
@@ -61,10 +85,11 @@ export class Keywarden {
       random,
       suite,
       audit,
-      keystores: { SOFTWARE: new SoftwareKeyStore(vault, suite, random), HSM: options.hsmKeyStore ?? null },
+      keystores: { SOFTWARE: new SoftwareKeyStore(vault, suite, random), HSM: options.hsmKeyStore ?? hsm },
     };
     this.selfTest = runSelfTest(suite);
     this.session = { services: this.services, scryptCost: options.scryptCost, selfTest: this.selfTest, runDueWork: () => runDueWork(this.services) };
+    this.tokenSession = { services: this.services, tokens: this.tokens, hsm, profileFile, runDueWork: () => runDueWork(this.services) };
   }
 
   static async open(options: KeywardenOptions): Promise<Keywarden> {
@@ -117,14 +142,17 @@ export class Keywarden {
 
   close(): void {
     if (this.timer) clearInterval(this.timer);
+    // Stopping the bridge children logs out of every token.
+    void this.tokens.close();
     this.services.audit.close();
     this.services.vault.close();
   }
 
   private async dispatch(name: OperationName, req: unknown, ctx: CallContext): Promise<unknown> {
     if (name in vaultHandlers) return (vaultHandlers as Record<string, (r: unknown, s: VaultSession, c: CallContext) => Promise<unknown>>)[name]!(req, this.session, ctx);
+    if (name in tokenHandlers) return (tokenHandlers as Record<string, (r: unknown, s: TokenSession, c: CallContext) => Promise<unknown>>)[name]!(req, this.tokenSession, ctx);
     this.services.vault.requireUnlocked();
-    const h = kmsHandlers[name as Exclude<OperationName, VaultOperation>] as (r: unknown, c: CallContext) => unknown;
+    const h = kmsHandlers[name as Exclude<OperationName, VaultOperation | TokenOperation>] as (r: unknown, c: CallContext) => unknown;
     return await h(req, ctx);
   }
 

@@ -58,7 +58,7 @@ export function openWithKek(kek: Buffer, sealed: Buffer, aad: Buffer): Buffer | 
   }
 }
 
-function wrappingAad(vaultId: string, method: ProtectionMethod): Buffer {
+export function wrappingAad(vaultId: string, method: ProtectionMethod): Buffer {
   return Buffer.from(`keywarden/root-key/v1|${vaultId}|${method}`);
 }
 

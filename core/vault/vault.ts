@@ -98,6 +98,16 @@ export class Vault {
     })();
   }
 
+  /** Drops every wrapping of one method while unlocked; refuses to leave the vault with no way in. */
+  removeProtection(method: ProtectionMethod): void {
+    this.requireRootKey();
+    this.db.transaction(() => {
+      const others = this.db.prepare('SELECT count(*) AS n FROM root_key_wrappings WHERE method <> ?').get(method) as { n: number };
+      if (others.n === 0) throw new KwError('UnsupportedOperation', `removing ${method} would leave the vault with no way to unlock`);
+      this.db.prepare('DELETE FROM root_key_wrappings WHERE method = ?').run(method);
+    })();
+  }
+
   lock(): void {
     this.rootKey?.fill(0);
     this.rootKey = null;
