@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { contract } from '../core/api/contract.ts';
 
 const root = new URL('..', import.meta.url).pathname;
-const dist = join(root, 'dist');
+// KW_BUILD_OUT lets tests build into their own temp folder.
+const dist = process.env.KW_BUILD_OUT ?? join(root, 'dist');
 const only = process.argv[2]; // 'renderer' | 'electron' | undefined (both)
 
 /** Names, kinds and summaries only: no schemas reach the renderer bundle. */
