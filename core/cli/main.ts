@@ -12,6 +12,7 @@ import { Keywarden, type KeywardenOptions } from '../service/keywarden.ts';
 import { parse, type ParsedArgs } from './args.ts';
 import { readSecret } from './secrets.ts';
 import { BYOK_USAGE, byokCommand } from './byok-command.ts';
+import { CERT_USAGE, certCommand, ukeyCommand, ukeyListTokenCertificates } from './cert-command.ts';
 
 const USAGE = `kw — Keywarden command line
 
@@ -24,7 +25,7 @@ const USAGE = `kw — Keywarden command line
   kw [--vault DIR] key describe KEY
   kw [--vault DIR] encrypt --key KEY (--text TEXT | --in FILE)
   kw [--vault DIR] decrypt (--text BLOB | --in FILE) [--out FILE]
-${BYOK_USAGE}
+${BYOK_USAGE}${CERT_USAGE}
 The vault folder defaults to $KW_VAULT or ~/.keywarden/vault.
 `;
 
@@ -48,6 +49,7 @@ async function run(argv: string[]): Promise<unknown> {
     process.stdout.write(USAGE);
     return undefined;
   }
+  if (cmd === 'ukey' && sub === 'certs') return ukeyListTokenCertificates(argv);
   if (cmd === 'ops') return OPERATION_NAMES.map((n) => ({ operation: n, kind: contract[n].kind, summary: contract[n].summary }));
 
   const kw = await Keywarden.open({ vaultDir: vaultDir(a), scryptCost: scryptCost(), schedulerIntervalMs: 0 });
@@ -133,6 +135,12 @@ async function run(argv: string[]): Promise<unknown> {
       case 'byok':
         await unlocked();
         return await byokCommand(sub, a, call);
+      case 'cert':
+        await unlocked();
+        return await certCommand(sub, rest, argv, call);
+      case 'ukey':
+        await unlocked();
+        return await ukeyCommand(sub, argv, call);
       default:
         throw new KwError('InvalidParameter', `unknown command '${cmd}' (kw --help)`);
     }
