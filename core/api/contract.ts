@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { vaultOps } from './ops/vault.ts';
 import { keyOps } from './ops/keys.ts';
 import { cryptoOps } from './ops/crypto.ts';
+import { auditOps } from './ops/audit.ts';
 import { byokOps } from './ops/byok.ts';
 import { certificateOps } from './ops/certificates.ts';
 import { tokenOps } from './ops/tokens.ts';
@@ -15,6 +16,7 @@ export const contract = {
   ...vaultOps,
   ...keyOps,
   ...cryptoOps,
+  ...auditOps,
   ...byokOps,
   ...certificateOps,
   ...tokenOps,

@@ -13,6 +13,7 @@ import { listKeys } from '../kms/list-keys.ts';
 import * as sym from '../kms/symmetric.ts';
 import * as asym from '../kms/asymmetric.ts';
 import * as misc from '../kms/mac-digest-random.ts';
+import * as auditQueries from '../audit/queries.ts';
 import * as byokImport from '../byok/import-material.ts';
 import { getParametersForImport } from '../byok/import-params.ts';
 import * as dataKeyExport from '../byok/data-key-export.ts';
@@ -64,6 +65,8 @@ export const kmsHandlers: HandlerTable<Exclude<OperationName, VaultOperation | T
   hmacVerify: misc.hmacVerify,
   messageDigest: misc.messageDigest,
   getRandom: misc.getRandom,
+  listAuditEvents: auditQueries.listAuditEvents,
+  verifyAuditChain: auditQueries.verifyAuditChain,
   getParametersForImport,
   importKeyMaterial: byokImport.importKeyMaterial,
   deleteKeyMaterial: byokImport.deleteKeyMaterial,
