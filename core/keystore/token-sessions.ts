@@ -130,9 +130,25 @@ export class TokenSessions {
       if (e instanceof KwError) {
         if (SESSION_LOST.has(e.code)) this.forgetModule();
         else if (e.code === 'TokenNotLoggedIn' && label !== null) this.logins.delete(this.loginKey(label));
+        else if (e.code === 'TokenNotFound') await this.rescanIfIdle();
       }
       throw e;
     }
+  }
+
+  /**
+   * Some modules (SoftHSM2, several UKey middlewares) enumerate tokens only at
+   * C_Initialize, so a token plugged in later is not seen by the running child. When
+   * no login would be lost, the child is stopped and the next call starts a fresh one.
+   */
+  private async rescanIfIdle(): Promise<void> {
+    const path = this.modulePathValue;
+    if (!path) return;
+    const prefix = `${path}\u0000`;
+    if ([...this.logins.keys()].some((k) => k.startsWith(prefix))) return;
+    const b = this.bridges.get(path);
+    this.bridges.delete(path);
+    await b?.close().catch(() => undefined);
   }
 
   private forgetModule(): void {

@@ -186,7 +186,13 @@ export const tokenHandlers: TokenHandlerTable = {
     ctx.detail = { method: 'token', tokenLabel: label };
     const vault = s.services.vault;
     if (!vault.unlockMethods().includes('token')) throw new KwError('UnsupportedOperation', 'this vault cannot be unlocked by a token (addTokenUnlock first)');
-    await s.tokens.login(label, req.pin, { confirmFinalTry: req.confirmFinalTry });
+    // The PIN is the secret that unlocks: an earlier login must not let any PIN through.
+    if (s.tokens.loggedInAs(label) !== null) await s.tokens.logout(label);
+    const login = await s.tokens.login(label, req.pin, { confirmFinalTry: req.confirmFinalTry });
+    if (login.alreadyLoggedIn) {
+      await s.tokens.logout(label);
+      throw new KwError('TokenError', 'the token was already logged in by another session of this module, so the PIN was not checked; try again');
+    }
     await vault.unlock(new TokenRootKeyProtector(s.tokens, label));
     await s.runDueWork();
     return { unlocked: true, tokenLabel: label, unlockMethods: vault.unlockMethods() };

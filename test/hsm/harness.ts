@@ -18,11 +18,12 @@ export interface HsmVault {
 }
 
 /** SoftHSM2 reads its token folder at C_Initialize, so every token a test needs is made up front. */
-export async function hsmVault(name: string, opts: { login?: boolean; extraTokens?: string[] } = {}): Promise<HsmVault> {
+export async function hsmVault(name: string, opts: { login?: boolean; extraTokens?: string[]; setup?: (fx: SoftHsmFixture, label: string) => void } = {}): Promise<HsmVault> {
   const fx = new SoftHsmFixture(name);
   const label = `KW-${name}`.slice(0, 32);
   const serial = fx.initToken(label);
   for (const t of opts.extraTokens ?? []) fx.initToken(t);
+  opts.setup?.(fx, label);
   const v = await tempVault({ tokenModulePath: fx.module, tokenLabel: label, tokenEnv: fx.env });
   if (opts.login !== false) await v.api.tokenLogin({ pin: USER_PIN });
   return {
