@@ -54,6 +54,7 @@ export class AuditLog {
   private lastHash: Buffer = GENESIS;
   private unhealthyReason: string | null = null;
   private readonly insert: Statement;
+  private readonly tail: Statement;
   private readonly flushIntervalMs: number;
   private readonly syncIntervalMs: number;
   private lastSyncAt = 0;
@@ -71,11 +72,8 @@ export class AuditLog {
     this.insert = db.prepare(
       'INSERT INTO audit_log (seq, at, event, actor, key_id, outcome, error_code, detail, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?)',
     );
-    const last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: Buffer } | undefined;
-    if (last) {
-      this.lastSeq = last.seq;
-      this.lastHash = last.hash;
-    }
+    this.tail = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
+    this.syncTail();
   }
 
   get healthy(): boolean {
@@ -93,6 +91,7 @@ export class AuditLog {
   /** Must run inside the caller's write transaction, so the record commits with the change. */
   appendInTransaction(r: AuditRecord): void {
     if (!this.db.inTransaction) throw new KwError('InternalError', 'audited write outside a transaction');
+    this.syncTail();
     this.writeBuffered();
     this.writeOne(this.clock.now(), r);
   }
@@ -132,7 +131,10 @@ export class AuditLog {
     try {
       if (!sync) this.db.pragma('synchronous = NORMAL');
       try {
-        this.db.transaction(() => this.writeBuffered())();
+        this.db.transaction(() => {
+          this.syncTail();
+          this.writeBuffered();
+        })();
       } finally {
         if (!sync) this.db.pragma('synchronous = FULL');
       }
@@ -143,6 +145,16 @@ export class AuditLog {
       this.lastHash = hash;
       this.unhealthyReason = (e as Error).message;
     }
+  }
+
+  /**
+   * Another process (the CLI beside the desktop app) may have appended since our last
+   * write; inside the transaction the table's tail is authoritative.
+   */
+  private syncTail(): void {
+    const last = this.tail.get() as { seq: number; hash: Buffer } | undefined;
+    this.lastSeq = last?.seq ?? 0;
+    this.lastHash = last?.hash ?? GENESIS;
   }
 
   private writeBuffered(): void {

@@ -6,6 +6,7 @@
 import Database from 'better-sqlite3';
 import { KwError } from '../api/errors.ts';
 import { MIGRATIONS, type Migration } from './migrations/index.ts';
+import { trackStatement, trackWrites } from './change-tracker.ts';
 
 declare const writable: unique symbol;
 /** A handle that may only read. Functions that change the catalogue ask for WritableDb. */
@@ -47,12 +48,21 @@ export function openCatalogue(file: string, opts: OpenOptions = {}): WritableDb 
  * preparing costs more than running the small queries of a crypto operation.
  */
 function cachePreparedStatements(db: Database.Database): void {
+  trackWrites(db);
+  // Transactions here write; taking the write lock at BEGIN (IMMEDIATE) lets a second
+  // process on the same vault wait its turn (busy_timeout) instead of failing with
+  // SQLITE_BUSY when a read snapshot cannot be upgraded.
+  const transaction = db.transaction.bind(db);
+  db.transaction = ((fn: (...args: unknown[]) => unknown) => {
+    const tx = transaction(fn);
+    return Object.assign((...args: unknown[]) => tx.immediate(...args), tx);
+  }) as typeof db.transaction;
   const prepare = db.prepare.bind(db);
   const cache = new Map<string, Database.Statement>();
   db.prepare = ((sql: string) => {
     let st = cache.get(sql);
     if (!st) {
-      st = prepare(sql);
+      st = trackStatement(db, prepare(sql));
       cache.set(sql, st);
     }
     return st;

@@ -5,6 +5,7 @@ import type { KeyMetadata, KeyVersion } from '../api/ops/keys.ts';
 import type { KeySpec, KeyUsage, Origin, ProtectionLevel } from '../domain/key-specs.ts';
 import type { KeyState } from '../domain/key-states.ts';
 import { LIMITS } from '../domain/limits.ts';
+import { changeTracker, type ChangeStamp } from '../catalogue/change-tracker.ts';
 
 export interface KeyRow {
   id: string;
@@ -40,8 +41,46 @@ export interface VersionRow {
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
 
+/**
+ * Rows read on the hot path (every crypto call reads its key and version) are kept
+ * until anything in the catalogue changes — a write here or a commit by another
+ * process — so a state change is always seen by the very next call.
+ */
+interface RowCache {
+  stamp: ChangeStamp;
+  keys: Map<string, KeyRow | undefined>;
+  versions: Map<string, VersionRow | undefined>;
+}
+const caches = new WeakMap<ReadableDb, RowCache>();
+const MAX_CACHED_ROWS = 4096;
+
+function rowCache(db: ReadableDb): RowCache {
+  const tracker = changeTracker(db);
+  let c = caches.get(db);
+  if (!c || !tracker.unchangedSince(c.stamp) || c.keys.size + c.versions.size > MAX_CACHED_ROWS) {
+    c = { stamp: tracker.stamp(), keys: new Map(), versions: new Map() };
+    caches.set(db, c);
+  }
+  return c;
+}
+
 export function getKeyRow(db: ReadableDb, id: string): KeyRow | undefined {
-  return db.prepare('SELECT * FROM keys WHERE id = ?').get(id) as KeyRow | undefined;
+  if (db.inTransaction) return db.prepare('SELECT * FROM keys WHERE id = ?').get(id) as KeyRow | undefined;
+  const c = rowCache(db);
+  if (c.keys.has(id)) return c.keys.get(id);
+  const row = db.prepare('SELECT * FROM keys WHERE id = ?').get(id) as KeyRow | undefined;
+  c.keys.set(id, row ? Object.freeze(row) : row);
+  return row;
+}
+
+function readVersion(db: ReadableDb, keyId: string, versionId: string): VersionRow | undefined {
+  if (db.inTransaction) return db.prepare('SELECT * FROM key_versions WHERE key_id = ? AND id = ?').get(keyId, versionId) as VersionRow | undefined;
+  const c = rowCache(db);
+  const id = `${keyId}/${versionId}`;
+  if (c.versions.has(id)) return c.versions.get(id);
+  const row = db.prepare('SELECT * FROM key_versions WHERE key_id = ? AND id = ?').get(keyId, versionId) as VersionRow | undefined;
+  c.versions.set(id, row ? Object.freeze(row) : row);
+  return row;
 }
 
 /** Accepts a key id or an `alias/...`, as every operation does. */
@@ -58,7 +97,7 @@ export function resolveKey(db: ReadableDb, ref: string): KeyRow {
 }
 
 export function getVersion(db: ReadableDb, keyId: string, versionId: string): VersionRow {
-  const v = db.prepare('SELECT * FROM key_versions WHERE key_id = ? AND id = ?').get(keyId, versionId.toLowerCase()) as VersionRow | undefined;
+  const v = readVersion(db, keyId, versionId.toLowerCase());
   if (!v) throw new KwError('KeyVersionNotFound', `key ${keyId} has no version ${versionId}`);
   return v;
 }

@@ -124,6 +124,9 @@ export class Keywarden {
       return { ok: true, value };
     } catch (e) {
       const error: ErrorData = toErrorData(e);
+      // Unexpected errors are reported as InternalError without their text (it could
+      // quote data); KW_DEBUG=1 shows them to whoever runs the process.
+      if (error.code === 'InternalError' && process.env.KW_DEBUG) console.error(e);
       if (error.code !== 'AuditUnavailable') this.auditOutcome(def.kind, ctx, error);
       return { ok: false, error };
     }

@@ -1,0 +1,77 @@
+/**
+ * Tells whether anything in the catalogue may have changed since a given moment: a
+ * commit by another connection (another Keywarden process on the same vault) moves
+ * SQLite's `data_version`; a write on this connection moves the local counter, bumped by
+ * every write statement and exec. Caches of catalogue rows stay correct by
+ * asking here before trusting themselves.
+ */
+import type Database from 'better-sqlite3';
+
+export interface ChangeStamp {
+  dataVersion: number;
+  localWrites: number;
+}
+
+const trackers = new WeakMap<Database.Database, ChangeTracker>();
+
+export class ChangeTracker {
+  private localWrites = 0;
+  private readonly dataVersion: Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    this.dataVersion = db.prepare('PRAGMA data_version');
+  }
+
+  bump(): void {
+    this.localWrites++;
+  }
+
+  stamp(): ChangeStamp {
+    return { dataVersion: (this.dataVersion.get() as { data_version: number }).data_version, localWrites: this.localWrites };
+  }
+
+  unchangedSince(s: ChangeStamp): boolean {
+    if (s.localWrites !== this.localWrites || this.db.inTransaction) return false;
+    return (this.dataVersion.get() as { data_version: number }).data_version === s.dataVersion;
+  }
+}
+
+export function changeTracker(db: Database.Database): ChangeTracker {
+  let t = trackers.get(db);
+  if (!t) {
+    t = new ChangeTracker(db);
+    trackers.set(db, t);
+  }
+  return t;
+}
+
+/** Wraps exec so schema changes and scripted writes bump the tracker too. */
+export function trackWrites(db: Database.Database): void {
+  const tracker = changeTracker(db);
+  const exec = db.exec.bind(db);
+  db.exec = ((sql: string) => {
+    try {
+      return exec(sql);
+    } finally {
+      tracker.bump();
+    }
+  }) as typeof db.exec;
+}
+
+/**
+ * A write statement bumps the tracker each time it runs (inside a transaction or not).
+ * Appends to the audit log change no catalogue row anyone caches, so they do not count.
+ */
+export function trackStatement(db: Database.Database, st: Database.Statement): Database.Statement {
+  if (st.reader || /^\s*INSERT INTO audit_log\b/i.test(st.source)) return st;
+  const tracker = changeTracker(db);
+  const run = st.run.bind(st);
+  st.run = ((...args: unknown[]) => {
+    try {
+      return run(...(args as []));
+    } finally {
+      tracker.bump();
+    }
+  }) as typeof st.run;
+  return st;
+}
