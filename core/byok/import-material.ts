@@ -15,7 +15,7 @@ import { readImportToken } from './import-token.ts';
 import { IMPORT_SCHEMES, openWrappingKey, requireImportable, type ImportWrappingAlgorithm } from './import-params.ts';
 import { checkImportedPrivateKey } from './private-key-check.ts';
 import { materialFingerprint } from './secrets.ts';
-import { unwrapMaterial } from './wrap-schemes.ts';
+import { unwrapFailed, unwrapMaterial } from './wrap-schemes.ts';
 
 interface WrappingKeyRow {
   id: string;
@@ -70,7 +70,7 @@ function payloadOf(req: ParsedRequestOf<'importKeyMaterial'>, alg: ImportWrappin
 }
 
 /** What will be sealed, its fingerprint input, and (asymmetric keys) the public key. */
-function checkMaterial(ctx: CallContext, key: KeyRow, material: Buffer): { fingerprintInput: Buffer; publicKey: Buffer | null } {
+function checkMaterial(ctx: CallContext, key: KeyRow, material: Buffer, alg: ImportWrappingAlgorithm): { fingerprintInput: Buffer; publicKey: Buffer | null } {
   const caps = SPEC_CAPABILITIES[key.spec];
   if (caps.family === 'asymmetric') {
     const spki = checkImportedPrivateKey(ctx.suite, ctx.random, key.spec, key.usage, material);
@@ -78,6 +78,9 @@ function checkMaterial(ctx: CallContext, key: KeyRow, material: Buffer): { finge
     return { fingerprintInput: spki, publicKey: spki };
   }
   if (material.length !== caps.materialBytes) {
+    // With PKCS#1 v1.5 a distinct "wrong length" answer would tell a prober that the
+    // padding was valid (Bleichenbacher's oracle), so it is the same UnwrapFailed.
+    if (alg === 'RSAES_PKCS1_V1_5') throw unwrapFailed();
     throw new KwError('InvalidKeyMaterial', `a ${key.spec} key takes ${caps.materialBytes} bytes of key material, got ${material.length}`);
   }
   return { fingerprintInput: material, publicKey: null };
@@ -100,7 +103,7 @@ export async function importKeyMaterial(req: ParsedRequestOf<'importKeyMaterial'
     privateKey.fill(0);
   }
   try {
-    const { fingerprintInput, publicKey } = checkMaterial(ctx, key, material);
+    const { fingerprintInput, publicKey } = checkMaterial(ctx, key, material, wrapping.wrapping_algorithm);
     return ctx.write(() => {
       const fresh = resolveKey(ctx.db, key.id);
       requireImportable(fresh);

@@ -33,7 +33,7 @@ export function wrapMaterial(suite: CryptoSuite, random: Random, scheme: WrapSch
   }
 }
 
-const unwrapFailed = (): KwError => new KwError('UnwrapFailed', 'the encrypted key material could not be decrypted with this import token');
+export const unwrapFailed = (): KwError => new KwError('UnwrapFailed', 'the encrypted key material could not be decrypted with this import token');
 
 /**
  * Decrypts what an officer wrapped under a wrapping key issued by getParametersForImport.
