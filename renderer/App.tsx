@@ -84,6 +84,13 @@ export function App() {
   const notices = useUi((s) => s.notices);
   const lang = useLanguageAndTheme();
   useIdleLock();
+  // Informational notices fade after a few seconds; errors stay until dismissed.
+  useEffect(() => {
+    const infos = notices.filter((n) => n.kind === 'info');
+    if (infos.length === 0) return;
+    const h = setTimeout(() => infos.forEach((n) => ui.getState().dismiss(n.id)), 6000);
+    return () => clearTimeout(h);
+  }, [notices, ui]);
   useEffect(() => {
     void session.getState().refresh().then(() => {
       document.documentElement.dataset.ready = 'true';

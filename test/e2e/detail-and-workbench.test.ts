@@ -1,0 +1,160 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { createKeyViaDialog, createVault, openConsole, openSuite, screenshot, type Suite } from './fixtures.ts';
+
+describe('console: key detail, workbench, other screens', () => {
+  let suite: Suite;
+  before(async () => {
+    suite = await openSuite();
+  });
+  after(async () => {
+    await suite.close();
+  });
+
+  test('rotate to two versions, aliases, schedule and cancel deletion with the checklist', async () => {
+    const c = await openConsole(suite);
+    const { page } = c;
+    try {
+      await createVault(page);
+      await page.click('[data-testid=nav-keys]');
+      const id = await createKeyViaDialog(page, { spec: 'SM4', alias: 'alias/detail' });
+      await page.click(`[data-key-id="${id}"] button.link`);
+      await page.waitForSelector('[data-testid=key-detail]');
+      assert.equal(await page.locator('[data-testid=version-row]').count(), 1);
+
+      await page.click('[data-testid=rotate-key]');
+      await page.click('[data-testid=confirm]');
+      await page.waitForSelector('[data-testid=version-row] >> nth=1');
+      assert.equal(await page.locator('[data-testid=version-row]').count(), 2);
+      assert.equal(await page.locator('[data-testid=version-row][data-primary=true]').count(), 1);
+      assert.match(await page.locator('[data-testid=version-row][data-primary=true]').innerText(), /主版本/);
+
+      await page.fill('[data-testid=new-alias]', 'alias/second');
+      await page.click('[data-testid=add-alias]');
+      await page.waitForSelector('[data-testid=alias-list] >> text=alias/second');
+      assert.equal(await page.locator('[data-testid=alias-list] li').count(), 2);
+      await page.fill('[data-testid=new-alias]', 'alias/bad name');
+      assert.equal(await page.isDisabled('[data-testid=add-alias]'), true);
+      await page.click('[aria-label="移除 alias/second"]');
+      await page.click('[data-testid=confirm]');
+      await page.waitForSelector('[data-testid=alias-list] >> text=alias/second', { state: 'detached' });
+
+      await page.click('[data-testid=toggle-protect]');
+      await page.waitForSelector('[data-testid=detail-protect] >> text=启用中');
+      assert.equal(await page.isDisabled('[data-testid=schedule-deletion]'), true);
+      await page.click('[data-testid=toggle-protect]');
+      await page.waitForSelector('[data-testid=detail-protect] >> text=未开启');
+      await screenshot(page, '07-key-detail-zh');
+
+      await page.click('[data-testid=schedule-deletion]');
+      await page.waitForSelector('[data-testid=schedule-deletion-dialog]');
+      await page.fill('[data-testid=deletion-days]', '7');
+      assert.equal(await page.isDisabled('[data-testid=confirm]'), true);
+      await page.check('[data-testid=deletion-check-0]');
+      await page.check('[data-testid=deletion-check-1]');
+      assert.equal(await page.isDisabled('[data-testid=confirm]'), true);
+      assert.match(await page.locator('[data-testid=schedule-deletion-dialog]').innerText(), /已确认预删除周期为 7 天/);
+      await page.check('[data-testid=deletion-check-2]');
+      await screenshot(page, '08-schedule-deletion-zh');
+      await page.click('[data-testid=confirm]');
+      await page.waitForSelector('[data-testid=detail-state] >> text=待删除');
+      assert.notEqual(await page.locator('[data-testid=detail-deletion-date]').innerText(), '--');
+
+      await page.click('[data-testid=cancel-deletion]');
+      await page.click('[data-testid=confirm]');
+      await page.waitForSelector('[data-testid=detail-state] >> text=已禁用');
+      await page.click('[data-testid=enable-key]');
+      await page.waitForSelector('[data-testid=detail-state] >> text=启用中');
+    } finally {
+      await c.close();
+    }
+  });
+
+  test('workbench: encrypt/decrypt round trip and a file envelope round trip with progress', async () => {
+    const c = await openConsole(suite, 'en-US');
+    const { page } = c;
+    try {
+      await createVault(page);
+      await page.click('[data-testid=nav-keys]');
+      await createKeyViaDialog(page, { spec: 'AES_256', alias: 'alias/wb' });
+      await page.click('[data-testid=nav-workbench]');
+      await page.waitForSelector('[data-testid=wb-sym-key] option', { state: 'attached' });
+      const secret = 'Quarterly payroll 季度工资 ✓';
+      await page.fill('[data-testid=wb-sym-input]', secret);
+      await page.click('[data-testid=wb-encrypt]');
+      await page.waitForFunction(() => (document.querySelector('[data-testid=wb-ciphertext]') as HTMLTextAreaElement).value.length > 0);
+      await page.fill('[data-testid=wb-sym-input]', '');
+      await page.click('[data-testid=wb-decrypt]');
+      await page.waitForSelector('[data-testid=wb-decrypted]');
+      assert.equal(await page.inputValue('[data-testid=wb-decrypted]'), secret);
+      await screenshot(page, '09-workbench-en');
+
+      await page.click('[data-testid=tab-file]');
+      await page.waitForSelector('[data-testid=wb-file-key] option', { state: 'attached' });
+      const original = randomBytes(3 * 1024 * 1024 + 123);
+      await page.setInputFiles('[data-testid=wb-file-input]', { name: 'ledger.bin', mimeType: 'application/octet-stream', buffer: original });
+      await page.click('[data-testid=wb-file-encrypt]');
+      await page.waitForSelector('[data-testid=wb-file-done]');
+      assert.equal(await page.getAttribute('[data-testid=wb-file-progress]', 'value'), '100');
+      await screenshot(page, '10-file-envelope-en');
+      const [sealedDl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=wb-file-save]')]);
+      assert.equal(sealedDl.suggestedFilename(), 'ledger.bin.kwenv');
+      const sealed = readFileSync((await sealedDl.path())!);
+      assert.ok(sealed.length > original.length);
+      assert.equal(sealed.subarray(0, 6).toString(), 'KWENV1');
+
+      await page.setInputFiles('[data-testid=wb-file-input]', { name: 'ledger.bin.kwenv', mimeType: 'application/octet-stream', buffer: sealed });
+      await page.click('[data-testid=wb-file-decrypt]');
+      await page.waitForSelector('[data-testid=wb-file-done]');
+      const [plainDl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=wb-file-save]')]);
+      assert.equal(plainDl.suggestedFilename(), 'ledger.bin');
+      assert.ok(readFileSync((await plainDl.path())!).equals(original));
+
+      const tampered = Buffer.from(sealed);
+      tampered[tampered.length - 50]! ^= 0xff;
+      await page.setInputFiles('[data-testid=wb-file-input]', { name: 'bad.kwenv', mimeType: 'application/octet-stream', buffer: tampered });
+      await page.click('[data-testid=wb-file-decrypt]');
+      await page.waitForSelector('[data-testid=wb-file-message]');
+      assert.match(await page.locator('[data-testid=wb-file-message]').innerText(), /failed authentication/);
+    } finally {
+      await c.close();
+    }
+  });
+
+  test('every other screen renders (screenshots)', async () => {
+    const c = await openConsole(suite);
+    const { page } = c;
+    try {
+      await createVault(page);
+      await page.click('[data-testid=nav-keys]');
+      await createKeyViaDialog(page, { spec: 'SM2', alias: 'alias/shots', usage: 'SIGN_VERIFY' });
+      await page.click('[data-testid=nav-workbench]');
+      await page.click('[data-testid=tab-sign]');
+      await page.waitForSelector('[data-testid=wb-sign-key] option', { state: 'attached' });
+      await page.fill('[data-testid=wb-sign-message]', '签名测试');
+      await page.click('[data-testid=wb-sign-run]');
+      await page.waitForFunction(() => (document.querySelector('[data-testid=wb-signature]') as HTMLTextAreaElement).value.length > 0);
+      await page.click('[data-testid=wb-verify-run]');
+      await page.waitForSelector('[data-testid=wb-verdict].good');
+      await screenshot(page, '11-workbench-sign-zh');
+      for (const [nav, name] of [['audit', '12-audit'], ['settings', '13-settings'], ['byok', '14-byok'], ['certificates', '15-certificates'], ['tokens', '16-tokens'], ['overview', '17-overview-with-keys']] as const) {
+        await page.click(`[data-testid=nav-${nav}]`);
+        await page.waitForSelector(`[data-testid=screen-${nav}]`);
+        if (nav === 'audit') await page.waitForSelector('[data-testid=audit-row]');
+        await screenshot(page, `${name}-zh`);
+      }
+      await page.click('[data-testid=nav-audit]');
+      await page.click('[data-testid=verify-chain]');
+      assert.match(await page.locator('[data-testid=chain-result]').innerText(), /哈希链完整/);
+      await page.click('[data-testid=nav-settings]');
+      await page.selectOption('[data-testid=settings-theme]', 'dark');
+      assert.equal(await page.getAttribute('html', 'data-theme'), 'dark');
+      await page.click('[data-testid=nav-keys]');
+      await screenshot(page, '18-keys-dark-zh');
+    } finally {
+      await c.close();
+    }
+  });
+});
