@@ -13,6 +13,7 @@ import { parse, type ParsedArgs } from './args.ts';
 import { readSecret } from './secrets.ts';
 import { BYOK_USAGE, byokCommand } from './byok-command.ts';
 import { CERT_USAGE, certCommand, ukeyCommand, ukeyListTokenCertificates } from './cert-command.ts';
+import { TOKEN_USAGE, tokenCommand, tokenLogin, tokenOpenOptions, unlockWithToken, wantsTokenUnlock } from './token-command.ts';
 
 const USAGE = `kw — Keywarden command line
 
@@ -25,7 +26,7 @@ const USAGE = `kw — Keywarden command line
   kw [--vault DIR] key describe KEY
   kw [--vault DIR] encrypt --key KEY (--text TEXT | --in FILE)
   kw [--vault DIR] decrypt (--text BLOB | --in FILE) [--out FILE]
-${BYOK_USAGE}${CERT_USAGE}
+${BYOK_USAGE}${CERT_USAGE}${TOKEN_USAGE}
 The vault folder defaults to $KW_VAULT or ~/.keywarden/vault.
 `;
 
@@ -52,7 +53,7 @@ async function run(argv: string[]): Promise<unknown> {
   if (cmd === 'ukey' && sub === 'certs') return ukeyListTokenCertificates(argv);
   if (cmd === 'ops') return OPERATION_NAMES.map((n) => ({ operation: n, kind: contract[n].kind, summary: contract[n].summary }));
 
-  const kw = await Keywarden.open({ vaultDir: vaultDir(a), scryptCost: scryptCost(), schedulerIntervalMs: 0 });
+  const kw = await Keywarden.open({ vaultDir: vaultDir(a), scryptCost: scryptCost(), schedulerIntervalMs: 0, ...tokenOpenOptions(a) });
   const caller = { actor: `cli:${userInfo().username}` };
   const passphrase = () => readSecret({ envVar: 'KW_PASSPHRASE', file: str(a.values['passphrase-file']), prompt: 'Vault passphrase: ' });
   const call = async (op: string, req: unknown) => {
@@ -61,6 +62,7 @@ async function run(argv: string[]): Promise<unknown> {
     return r.value;
   };
   const unlocked = async () => {
+    if (await wantsTokenUnlock(a, call)) return unlockWithToken(a, call);
     await call('unlockVault', { passphrase: await passphrase() });
   };
   try {
@@ -82,12 +84,14 @@ async function run(argv: string[]): Promise<unknown> {
         }
         const kind = contract[sub as keyof typeof contract]?.kind;
         if (kind !== undefined && kind !== 'session') await unlocked();
+        if (a.values['token-login'] === true) await tokenLogin(a, call);
         return await call(sub, req);
       }
       case 'key': {
         await unlocked();
         if (sub === 'create') {
           const rotation = str(a.values.rotation);
+          if (str(a.values.protection) === 'HSM') await tokenLogin(a, call);
           return await call('createKey', {
             keySpec: str(a.values.spec),
             keyUsage: str(a.values.usage) ?? 'ENCRYPT_DECRYPT',
@@ -96,6 +100,7 @@ async function run(argv: string[]): Promise<unknown> {
             ...(str(a.values.origin) ? { origin: str(a.values.origin) } : {}),
             ...(str(a.values.protection) ? { protectionLevel: str(a.values.protection) } : {}),
             ...(rotation ? { rotationIntervalDays: Number(rotation) } : {}),
+            ...(str(a.values.protection) === 'HSM' && str(a.values['token-label']) ? { tokenLabel: str(a.values['token-label']) } : {}),
           });
         }
         if (sub === 'list') {
@@ -138,6 +143,8 @@ async function run(argv: string[]): Promise<unknown> {
       case 'cert':
         await unlocked();
         return await certCommand(sub, rest, argv, call);
+      case 'token':
+        return await tokenCommand(sub, a, call, unlocked);
       case 'ukey':
         await unlocked();
         return await ukeyCommand(sub, argv, call);

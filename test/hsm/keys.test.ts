@@ -14,7 +14,7 @@ describe('HSM protection level on SoftHSM2', () => {
   let h: HsmVault;
   let dir: string;
   before(async () => {
-    h = await hsmVault('keys', { extraTokens: ['KW-keys-second'] });
+    h = await hsmVault('keys', { extraTokens: ['Second-keys'] });
     dir = mkdtempSync(join(tmpdir(), 'kw-hsm-ossl-'));
   });
   after(async () => {
@@ -167,7 +167,7 @@ describe('HSM protection level on SoftHSM2', () => {
   });
 
   test('keys go to the token named in createKey; a token nobody logged in to is refused before anything is made', async () => {
-    const other = 'KW-keys-second';
+    const other = 'Second-keys';
     const api = h.v.api;
     const keysBefore = (await api.listKeys({})).totalCount;
     await rejectsWith(api.createKey({ keySpec: 'AES_256', keyUsage: 'ENCRYPT_DECRYPT', protectionLevel: 'HSM', tokenLabel: other }), 'TokenNotLoggedIn');
