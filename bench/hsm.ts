@@ -174,6 +174,11 @@ export function formatHsmRows(rows: HsmBenchRow[]): string {
   return ['HSM path (SoftHSM2): TokenBridge child process vs raw pkcs11js in-process', ...lines].join('\n');
 }
 
+/** Called by bench/run.ts (npm run bench): prints the HSM rows. */
+export async function main(): Promise<void> {
+  console.log(formatHsmRows(await benchHsm()));
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   benchHsm().then((rows) => console.log(formatHsmRows(rows)), (e: unknown) => {
     console.error(e);
