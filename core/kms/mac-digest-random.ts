@@ -4,17 +4,12 @@ import { KwError } from '../api/errors.ts';
 import type { ParsedRequestOf, ResponseOf } from '../api/contract.ts';
 import { SPEC_CAPABILITIES } from '../domain/key-specs.ts';
 import type { CallContext } from './context.ts';
-import { getVersion, listVersions, resolveKey, type KeyRow } from './key-repo.ts';
+import { getVersion, listVersions, type KeyRow } from './key-repo.ts';
 import { keyStoreFor } from './keystore.ts';
-import { decodeBase64, requireFamily, requireState, requireUsage } from './guards.ts';
+import { decodeBase64, usableKey } from './guards.ts';
 
 function usableMacKey(ctx: CallContext, ref: string): KeyRow {
-  const key = resolveKey(ctx.db, ref);
-  ctx.keyId = key.id;
-  requireFamily(key, 'mac');
-  requireUsage(key, 'GENERATE_VERIFY_MAC');
-  requireState(key, 'crypto');
-  return key;
+  return usableKey(ctx, ref, 'mac', 'GENERATE_VERIFY_MAC');
 }
 
 export async function hmacCompute(req: ParsedRequestOf<'hmacCompute'>, ctx: CallContext): Promise<ResponseOf<'hmacCompute'>> {

@@ -4,18 +4,13 @@ import type { ParsedRequestOf, ResponseOf } from '../api/contract.ts';
 import { SPEC_CAPABILITIES } from '../domain/key-specs.ts';
 import { LIMITS } from '../domain/limits.ts';
 import type { CallContext } from './context.ts';
-import { getKeyRow, getVersion, resolveKey, type KeyRow } from './key-repo.ts';
+import { getKeyRow, getVersion, type KeyRow } from './key-repo.ts';
 import { keyStoreFor } from './keystore.ts';
-import { decodeBase64, requireFamily, requireState, requireUsage } from './guards.ts';
+import { decodeBase64, requireFamily, requireState, usableKey } from './guards.ts';
 import { associatedData, blobHeader, parseBlob, type BlobAlgorithm } from './ciphertext-blob.ts';
 
 export function usableSymmetricKey(ctx: CallContext, ref: string): KeyRow {
-  const key = resolveKey(ctx.db, ref);
-  ctx.keyId = key.id;
-  requireFamily(key, 'symmetric');
-  requireUsage(key, 'ENCRYPT_DECRYPT');
-  requireState(key, 'crypto');
-  return key;
+  return usableKey(ctx, ref, 'symmetric', 'ENCRYPT_DECRYPT');
 }
 
 export async function sealUnder(ctx: CallContext, key: KeyRow, plaintext: Uint8Array, context: Record<string, string> | undefined) {

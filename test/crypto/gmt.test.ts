@@ -16,7 +16,6 @@ const val = (v: string | undefined): Uint8Array => {
   if (v === undefined) return new Uint8Array(0);
   return v.startsWith('"') ? new TextEncoder().encode(v.slice(1, -1)) : hex(v);
 };
-const eq = (a: Uint8Array, b: Uint8Array): boolean => Buffer.compare(a, b) === 0;
 const throws = (f: () => unknown): boolean => {
   try {
     f();

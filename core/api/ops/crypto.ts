@@ -6,6 +6,14 @@ import { LIMITS } from '../../domain/limits.ts';
 /** Ciphertext blobs carry header, IVs and tag on top of at most 6 KB of plaintext. */
 const blob = s.base64(LIMITS.encryptPlaintextMaxBytes + 1024);
 const context = s.encryptionContext.optional();
+const dataKeyRequest = z
+  .object({
+    cmkUuid: s.keyRef,
+    numberOfBytes: z.number().int().min(LIMITS.dataKeyMinBytes).max(LIMITS.dataKeyMaxBytes).optional(),
+    keySpec: z.enum(['AES_256', 'AES_128', 'SM4']).optional(),
+    encryptionContext: context,
+  })
+  .strict();
 
 export const cryptoOps = {
   encrypt: op<{ ciphertextBlob: string; cmkUuid: string; keyVersionId: string }>()({
@@ -30,28 +38,14 @@ export const cryptoOps = {
     summary: 'Decrypt and encrypt again under another key without returning the plaintext.',
   }),
   generateDataKey: op<{ plaintext: string; ciphertextBlob: string; cmkUuid: string; keyVersionId: string }>()({
-    request: z
-      .object({
-        cmkUuid: s.keyRef,
-        numberOfBytes: z.number().int().min(LIMITS.dataKeyMinBytes).max(LIMITS.dataKeyMaxBytes).optional(),
-        keySpec: z.enum(['AES_256', 'AES_128', 'SM4']).optional(),
-        encryptionContext: context,
-      })
-      .strict(),
+    request: dataKeyRequest,
     kind: 'crypto',
     event: 'generateDataKey',
     summary: 'A random data key, returned in the clear and encrypted under the CMK.',
     returnsSecret: true,
   }),
   generateDataKeyWithoutPlaintext: op<{ ciphertextBlob: string; cmkUuid: string; keyVersionId: string }>()({
-    request: z
-      .object({
-        cmkUuid: s.keyRef,
-        numberOfBytes: z.number().int().min(LIMITS.dataKeyMinBytes).max(LIMITS.dataKeyMaxBytes).optional(),
-        keySpec: z.enum(['AES_256', 'AES_128', 'SM4']).optional(),
-        encryptionContext: context,
-      })
-      .strict(),
+    request: dataKeyRequest,
     kind: 'crypto',
     event: 'generateDataKeyWithoutPlaintext',
     summary: 'A random data key, returned only encrypted under the CMK.',
