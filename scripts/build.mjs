@@ -29,7 +29,7 @@ async function buildRenderer() {
     platform: 'browser',
     target: ['chrome120'],
     jsx: 'automatic',
-    minify: true,
+    minify: process.env.KW_BUILD_MINIFY !== '0',
     sourcemap: false,
     legalComments: 'none',
     define: { 'process.env.NODE_ENV': '"production"', __KW_OPERATIONS__: JSON.stringify(operationTable()) },

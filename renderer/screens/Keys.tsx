@@ -64,7 +64,7 @@ export function KeysScreen() {
   }
 
   return (
-    <div className="page">
+    <div className="page fill">
       <header className="page-head">
         <h1>{t('keys.title')}</h1>
         <button className="primary" onClick={() => setCreating(true)} data-testid="create-key">
