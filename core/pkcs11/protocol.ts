@@ -6,6 +6,7 @@
  * serialization, a structured clone); errors travel as ErrorData.
  */
 import type { ErrorData } from '../api/errors.ts';
+import type { WrapOps } from './wrap-protocol.ts';
 
 /** How a caller names a token: any combination must match exactly one token. */
 export interface TokenSelector {
@@ -140,8 +141,8 @@ export interface KeyRef {
   idHex: string;
 }
 
-/** One entry per operation: params and result. Names are the request `op`. */
-export interface BridgeOps {
+/** One entry per operation: params and result. Names are the request `op`. BYOK wrapping ops: wrap-protocol.ts. */
+export interface BridgeOps extends WrapOps {
   moduleInfo: { params: Record<string, never>; result: ModuleDescription };
   listSlots: { params: Record<string, never>; result: SlotDescription[] };
   tokenInfo: { params: { token: TokenSelector }; result: TokenDescription };

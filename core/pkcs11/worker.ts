@@ -9,6 +9,7 @@ import { KwError, toErrorData } from '../api/errors.ts';
 import * as auth from './auth-ops.ts';
 import * as crypto from './crypto-ops.ts';
 import * as keys from './key-ops.ts';
+import * as wrap from './wrap-ops.ts';
 import { ModuleRuntime } from './runtime.ts';
 import type { ChildMessage, Handlers, ParentMessage, Request, Response } from './protocol.ts';
 
@@ -40,6 +41,8 @@ function handlersFor(rt: ModuleRuntime): Handlers {
     generateRandom: (p) => keys.generateRandom(rt, p),
     destroyKey: (p) => keys.destroyKey(rt, p),
     listCertificates: (p) => keys.listCertificates(rt, p),
+    byokWrapNew: (p) => wrap.byokWrapNew(rt, p),
+    byokRewrap: (p) => wrap.byokRewrap(rt, p),
   };
 }
 
