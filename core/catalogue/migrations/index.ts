@@ -5,6 +5,7 @@
 import { m001Initial } from './001-initial.ts';
 import { m002Byok } from './002-byok.ts';
 import { m003Certificates } from './003-certificates.ts';
+import { m004TokenHeldMaterial } from './004-token-held-material.ts';
 
 export interface Migration {
   version: number;
@@ -12,4 +13,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Byok, m003Certificates];
+export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Byok, m003Certificates, m004TokenHeldMaterial];
