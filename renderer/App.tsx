@@ -11,7 +11,9 @@ import { KeyDetailScreen } from './screens/KeyDetail.tsx';
 import { WorkbenchScreen } from './screens/Workbench.tsx';
 import { AuditScreen } from './screens/Audit.tsx';
 import { SettingsScreen } from './screens/Settings.tsx';
-import { DomainScreen } from './screens/Domain.tsx';
+import { ByokScreen } from './screens/Byok.tsx';
+import { CertificatesScreen } from './screens/Certificates.tsx';
+import { TokensScreen } from './screens/Tokens.tsx';
 import { Logo } from './components/ui.tsx';
 
 const NAV_ICONS: Record<Screen, string> = { overview: '◧', keys: '◆', workbench: '⚙', byok: '⇪', certificates: '▤', tokens: '⌨', audit: '☰', settings: '⚒' };
@@ -69,10 +71,12 @@ function Routed() {
       return <AuditScreen />;
     case 'settings':
       return <SettingsScreen />;
-    case 'byok':
     case 'certificates':
+      return <CertificatesScreen />;
     case 'tokens':
-      return <DomainScreen domain={route.screen} />;
+      return <TokensScreen />;
+    case 'byok':
+      return <ByokScreen />;
   }
 }
 

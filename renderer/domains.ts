@@ -25,7 +25,7 @@ export type Domain = 'byok' | 'certificates' | 'tokens';
 
 const DOMAIN_PATTERNS: Record<Domain, RegExp> = {
   byok: /import|material|wrap|byok|export(?!.*cert)/i,
-  certificates: /cert|csr|pkcs12|chain/i,
+  certificates: /cert|csr|pkcs12/i,
   tokens: /token|slot|pin|mechanism|pkcs11|module/i,
 };
 

@@ -20,7 +20,7 @@ export const en: Messages = {
     unlockTitle: 'Unlock the vault', unlockIntro: 'Enter the passphrase to unlock the vault.', passphrase: 'Passphrase', confirmPassphrase: 'Confirm passphrase',
     create: 'Create vault', unlock: 'Unlock', mismatch: 'The two passphrases differ.', tooShort: 'At least 8 characters.',
     strength: 'Strength', strengthLevels: { empty: '--', weak: 'Weak', fair: 'Fair', good: 'Good', strong: 'Strong' },
-    strengthHint: 'about {{bits}} bits of entropy', locked: 'The vault is locked', ukey: 'Unlock with a UKey', ukeyUnavailable: 'No UKey is configured for unlocking yet.',
+    strengthHint: 'about {{bits}} bits of entropy', locked: 'The vault is locked', ukey: 'Unlock with a UKey', tokenLabel: 'Token label (optional)', pin: 'UKey PIN', unlockWithToken: 'Unlock with UKey', orPassphrase: 'or use the passphrase', ukeyUnavailable: 'No UKey is configured for unlocking yet.',
     selfTestFailed: 'Cryptographic self-test failed: {{failures}}', idleLocked: 'The vault was locked after a period of inactivity.',
   },
   overview: {
@@ -101,8 +101,26 @@ export const en: Messages = {
   domain: {
     unavailable: 'The core operations this screen needs are not in this build yet.', operations: 'Available operations', call: 'Call', request: 'Request (JSON)', response: 'Response',
   },
-  byok: { title: 'Import keys (BYOK)' },
-  certs: { title: 'Certificates and UKey certificates' },
-  tokens: { title: 'UKeys / tokens' },
+  byok: {
+    title: 'Import keys (BYOK)', wizard: 'Key material import wizard', step1: '1. Choose the key and the wrapping algorithm', step2: '2. Download the wrapping public key and import token', step3: '3. Wrap the key material offline with openssl',
+    step4: '4. Upload the wrapped key material', key: 'Key (external origin, pending import)', noKeys: 'No external key is pending import. Create a key with material origin "External" under Keys first.', wrappingSpec: 'Wrapping key spec', wrappingAlgorithm: 'Wrapping algorithm',
+    getParams: 'Get import parameters', publicKey: 'Wrapping public key (PEM)', importToken: 'Import token', tokenExpires: 'Token expires: {{date}}', downloadKey: 'Download public key', downloadToken: 'Download token',
+    commandsNote: 'Generated for the chosen algorithm; run them on the offline machine that holds the key material, and securely delete the plaintext afterwards.', material: 'Wrapped key material file', ephemeral: 'Wrapped ephemeral AES key file (RSA_AES_KEY_WRAP only)',
+    expiration: 'Material expiry', expires: 'Expires', neverExpires: 'Never expires', validTo: 'Valid until', import: 'Import', imported: 'Key material imported; key state: {{state}}', more: 'More operations (delete material, export data keys, preparation packages for external KMSs)',
+  },
+  certs: {
+    title: 'Certificates and UKey certificates', list: 'Certificates', name: 'Name', subject: 'Subject', issuer: 'Issuer', status: 'Status', kind: 'Kind', notBefore: 'Valid from', notAfter: 'Valid until',
+    serial: 'Serial number', fingerprint: 'SHA-256 fingerprint', keySpec: 'Key spec', chain: 'Chain', chainOk: 'The chain validates', chainBad: 'The chain does not validate: {{reasons}}', checkChain: 'Validate chain',
+    enable: 'Enable', disable: 'Disable', revoke: 'Revoke', confirmRevoke: 'Revocation is final: a revoked certificate can never be enabled again. Revoke it?', confirmStatus: 'Change the certificate status to "{{status}}"?',
+    expiring: '{{warning}} expiring soon, {{expired}} expired', daysLeft: '{{count}} days left', none: 'No certificates', more: 'More operations (create CSR, import certificate / chain / PKCS#12, UKey certificates)',
+    statuses: { PendingIssue: 'Pending issue', Enabled: 'Enabled', Disabled: 'Disabled', Revoked: 'Revoked' }, kinds: { KMS: 'Managed key', UKEY: 'UKey certificate' },
+  },
+  tokens: {
+    title: 'UKeys / tokens', module: 'PKCS#11 module', modulePath: 'Module path', configure: 'Load and save', notConfigured: 'No PKCS#11 module is configured yet.', tokens: 'Tokens', label: 'Label',
+    manufacturer: 'Manufacturer', model: 'Model', serial: 'Serial', userPin: 'User PIN', loggedIn: 'Login', loggedAs: 'Logged in ({{who}})', notLoggedIn: 'Not logged in', pin: 'PIN',
+    login: 'Log in', logout: 'Log out', mechanisms: 'Mechanisms', pinOk: 'OK', pinLow: 'Wrong PIN entered before', pinFinal: 'Final try', pinLocked: 'Locked', triesLeft: '{{count}} tries left',
+    confirmFinalTry: 'Only one PIN attempt is left; a wrong PIN locks the token. Try anyway?', more: 'More operations (change PIN, initialise, certificates, signing, token unlock)', specs: 'Key specs it can hold',
+    library: 'Library',
+  },
   errors: errorsEn,
 };

@@ -19,7 +19,7 @@ export const zhCN = {
     unlockTitle: '解锁密钥库', unlockIntro: '输入口令以解锁密钥库。', passphrase: '口令', confirmPassphrase: '确认口令',
     create: '创建密钥库', unlock: '解锁', mismatch: '两次输入的口令不一致。', tooShort: '口令至少 8 个字符。',
     strength: '口令强度', strengthLevels: { empty: '--', weak: '弱', fair: '一般', good: '较强', strong: '强' },
-    strengthHint: '约 {{bits}} 位熵', locked: '密钥库已锁定', ukey: '使用 UKey 解锁', ukeyUnavailable: '尚未配置可用于解锁的 UKey。',
+    strengthHint: '约 {{bits}} 位熵', locked: '密钥库已锁定', ukey: '使用 UKey 解锁', tokenLabel: '令牌标签（可选）', pin: 'UKey PIN', unlockWithToken: '用 UKey 解锁', orPassphrase: '或使用口令', ukeyUnavailable: '尚未配置可用于解锁的 UKey。',
     selfTestFailed: '密码算法自检失败：{{failures}}', idleLocked: '因长时间无操作，密钥库已自动锁定。',
   },
   overview: {
@@ -100,8 +100,26 @@ export const zhCN = {
   domain: {
     unavailable: '此功能所需的核心操作尚未包含在当前版本中。', operations: '可用操作', call: '调用', request: '请求 (JSON)', response: '响应',
   },
-  byok: { title: '导入密钥 (BYOK)' },
-  certs: { title: '证书与 UKey 证书' },
-  tokens: { title: 'UKey / 令牌' },
+  byok: {
+    title: '导入密钥 (BYOK)', wizard: '导入密钥材料向导', step1: '1. 选择待导入的密钥与包装算法', step2: '2. 下载包装公钥与导入令牌', step3: '3. 在离线环境中用 openssl 加密密钥材料',
+    step4: '4. 上传加密的密钥材料', key: '密钥（外部来源，待导入）', noKeys: '没有处于"待导入"状态的外部密钥。请先在密钥管理中创建密钥材料来源为"外部"的密钥。', wrappingSpec: '包装公钥类型', wrappingAlgorithm: '包装算法',
+    getParams: '获取导入参数', publicKey: '包装公钥 (PEM)', importToken: '导入令牌', tokenExpires: '令牌过期时间：{{date}}', downloadKey: '下载公钥', downloadToken: '下载令牌',
+    commandsNote: '以下命令根据所选算法生成，在保存密钥材料的离线机器上执行；明文材料用后请安全删除。', material: '加密的密钥材料文件', ephemeral: '加密的临时 AES 密钥文件（仅 RSA_AES_KEY_WRAP）',
+    expiration: '材料过期', expires: '到期失效', neverExpires: '永不过期', validTo: '失效时间', import: '导入', imported: '密钥材料已导入，密钥状态：{{state}}', more: '更多操作（删除材料、导出数据密钥、向外部 KMS 迁移的准备包）',
+  },
+  certs: {
+    title: '证书与 UKey 证书', list: '证书列表', name: '名称', subject: '主题', issuer: '颁发者', status: '状态', kind: '类型', notBefore: '生效时间', notAfter: '过期时间',
+    serial: '序列号', fingerprint: 'SHA-256 指纹', keySpec: '密钥类型', chain: '证书链', chainOk: '证书链校验通过', chainBad: '证书链校验失败：{{reasons}}', checkChain: '校验证书链',
+    enable: '启用', disable: '禁用', revoke: '吊销', confirmRevoke: '吊销是终态操作，吊销后证书不能再启用。确定吊销？', confirmStatus: '确定将证书状态改为"{{status}}"？',
+    expiring: '{{warning}} 个即将过期，{{expired}} 个已过期', daysLeft: '剩余 {{count}} 天', none: '暂无证书', more: '更多操作（创建 CSR、导入证书 / 证书链 / PKCS#12、UKey 证书）',
+    statuses: { PendingIssue: '待签发', Enabled: '启用中', Disabled: '已禁用', Revoked: '已吊销' }, kinds: { KMS: '托管私钥', UKEY: 'UKey 证书' },
+  },
+  tokens: {
+    title: 'UKey / 令牌', module: 'PKCS#11 模块', modulePath: '模块路径', configure: '加载并保存', notConfigured: '尚未配置 PKCS#11 模块。', tokens: '令牌', label: '标签',
+    manufacturer: '厂商', model: '型号', serial: '序列号', userPin: '用户 PIN', loggedIn: '登录状态', loggedAs: '已登录（{{who}}）', notLoggedIn: '未登录', pin: 'PIN',
+    login: '登录', logout: '登出', mechanisms: '机制', pinOk: '正常', pinLow: '曾输错', pinFinal: '仅剩最后一次', pinLocked: '已锁定', triesLeft: '剩余 {{count}} 次',
+    confirmFinalTry: 'PIN 仅剩最后一次尝试机会，输错将锁定令牌。仍要尝试？', more: '更多操作（修改 PIN、初始化、证书、签名、令牌解锁）', specs: '可承载的密钥类型',
+    library: '库信息',
+  },
   errors: errorsZh,
 };

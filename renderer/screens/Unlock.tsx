@@ -67,15 +67,31 @@ export function UnlockScreen() {
               {(id) => <input id={id} type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} data-testid="passphrase-confirm" />}
             </Field>
           </>
-        ) : (
-          <p className="muted small">
-            {t('unlock.ukey')}: {status?.unlockMethods.includes('token') ? '✓' : t('unlock.ukeyUnavailable')}
-          </p>
-        )}
+        ) : null}
         <button type="submit" className="primary block" disabled={!canSubmit} data-testid="unlock-submit">
           {busy ? t('common.working') : creating ? t('unlock.create') : t('unlock.unlock')}
         </button>
       </form>
+      {!creating && status ? <TokenUnlock available={status.unlockMethods.includes('token')} /> : null}
     </div>
+  );
+}
+
+function TokenUnlock({ available }: { available: boolean }) {
+  const { t } = useTranslation();
+  const { session } = useServices();
+  const busy = useSession((s) => s.busy);
+  const [pin, setPin] = useState('');
+  const [label, setLabel] = useState('');
+  if (!available) return <p className="muted small unlock-foot">{t('unlock.ukey')}: {t('unlock.ukeyUnavailable')}</p>;
+  return (
+    <form className="unlock-card" onSubmit={(e) => { e.preventDefault(); void session.getState().unlockWithToken(pin, label || undefined).then(() => setPin('')); }} data-testid="unlock-token">
+      <h2>{t('unlock.ukey')}</h2>
+      <div className="inline">
+        <input aria-label={t('unlock.tokenLabel')} placeholder={t('unlock.tokenLabel')} value={label} onChange={(e) => setLabel(e.target.value)} />
+        <input type="password" autoComplete="off" aria-label={t('unlock.pin')} placeholder={t('unlock.pin')} value={pin} onChange={(e) => setPin(e.target.value)} />
+        <button type="submit" disabled={!pin || busy}>{t('unlock.unlockWithToken')}</button>
+      </div>
+    </form>
   );
 }

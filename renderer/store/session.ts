@@ -14,6 +14,8 @@ export interface SessionState {
   refresh(): Promise<void>;
   initVault(passphrase: string): Promise<boolean>;
   unlock(passphrase: string): Promise<boolean>;
+  /** UKey unlock: log in to the token and unwrap the root key with its key. */
+  unlockWithToken(pin: string, tokenLabel?: string): Promise<boolean>;
   lock(reason?: 'idle' | 'user'): Promise<void>;
   clearError(): void;
 }
@@ -39,6 +41,11 @@ export function createSessionStore(api: KeywardenApi): StoreApi<SessionState> {
       refresh: async () => void (await run(() => api.getVaultStatus({}))),
       initVault: (passphrase) => run(() => api.initVault({ passphrase }), { lockedByIdle: false }),
       unlock: (passphrase) => run(() => api.unlockVault({ passphrase }), { lockedByIdle: false }),
+      unlockWithToken: (pin, tokenLabel) =>
+        run(async () => {
+          await api.unlockVaultWithToken(tokenLabel ? { pin, tokenLabel } : { pin });
+          return api.getVaultStatus({});
+        }, { lockedByIdle: false }),
       lock: async (reason = 'user') => void (await run(() => api.lockVault({}), { lockedByIdle: reason === 'idle' })),
       clearError: () => set({ error: null }),
     };

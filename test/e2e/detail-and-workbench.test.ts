@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { constants, publicEncrypt, randomBytes } from 'node:crypto';
 import { createKeyViaDialog, createVault, openConsole, openSuite, screenshot, type Suite } from './fixtures.ts';
 
 describe('console: key detail, workbench, other screens', () => {
@@ -118,6 +118,36 @@ describe('console: key detail, workbench, other screens', () => {
       await page.click('[data-testid=wb-file-decrypt]');
       await page.waitForSelector('[data-testid=wb-file-message]');
       assert.match(await page.locator('[data-testid=wb-file-message]').innerText(), /failed authentication/);
+    } finally {
+      await c.close();
+    }
+  });
+
+  test('BYOK wizard: external key, parameters, openssl commands, wrapped upload enables the key', async () => {
+    const c = await openConsole(suite);
+    const { page } = c;
+    try {
+      await createVault(page);
+      await page.click('[data-testid=nav-keys]');
+      await page.click('[data-testid=create-key]');
+      await page.selectOption('[data-testid=ck-spec]', 'AES_256');
+      await page.fill('[data-testid=ck-alias]', 'alias/byok');
+      await page.click('[data-testid=ck-origin-external]');
+      await page.check('[data-testid=ck-external-confirm]');
+      await page.click('[data-testid=create-key-submit]');
+      await page.waitForSelector('[data-testid=create-key-dialog]', { state: 'detached' });
+      await page.click('[data-testid=nav-byok]');
+      await page.waitForSelector('[data-testid=byok-key] option', { state: 'attached' });
+      await page.click('[data-testid=byok-get-params]');
+      const pem = await page.locator('[data-testid=byok-public-key]').innerText();
+      assert.match(pem, /BEGIN PUBLIC KEY/);
+      assert.match(await page.locator('[data-testid=byok-commands]').innerText(), /openssl pkeyutl -encrypt .*rsa_oaep_md:sha256/);
+      await screenshot(page, '19-byok-wizard-zh');
+      const material = randomBytes(32);
+      const wrapped = publicEncrypt({ key: pem, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, material);
+      await page.setInputFiles('[data-testid=byok-material]', { name: 'encrypted_key_material.bin', mimeType: 'application/octet-stream', buffer: wrapped });
+      await page.click('[data-testid=byok-import]');
+      await page.waitForSelector('.notice >> text=启用中');
     } finally {
       await c.close();
     }
