@@ -81,7 +81,7 @@ export function TokensScreen() {
   const [data, setData] = useState<ResponseOf<'listTokens'> | null>(null);
   const [error, setError] = useState<ErrorData | null>(null);
   const [modulePath, setModulePath] = useState(known[0] ?? '/usr/lib/softhsm/libsofthsm2.so');
-  const load = useCallback(() => api.listTokens({}).then((r) => { setData(r); setError(null); }, (e) => { setData(null); setError(errorData(e)); }), [api]);
+  const load = useCallback(() => api.listTokens({}).then((r) => { setData(r); setError(null); }, (e) => { setData(null); const d = errorData(e); setError(d.code === 'UnsupportedOperation' ? null : d); }), [api]);
   useEffect(() => void load(), [load]);
   return (
     <div className="page">
