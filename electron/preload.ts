@@ -5,8 +5,15 @@
  * what the renderer's `window.keywarden` is declared as.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { OPERATION_NAMES } from '../core/api/contract.ts';
+import type { OperationName } from '../core/api/contract.ts';
 import { IPC_CHANNEL_PREFIX, type KeywardenBridge } from '../core/api/bridge.ts';
+
+/**
+ * The contract's operation names, injected by scripts/build.mjs from OPERATION_NAMES so
+ * the preload carries no schemas (and no zod) into the renderer process.
+ */
+declare const __KW_OPERATION_NAMES__: readonly OperationName[];
+const OPERATION_NAMES = __KW_OPERATION_NAMES__;
 
 function buildBridge(): KeywardenBridge {
   const bridge: Record<string, (request: unknown) => Promise<unknown>> = {};

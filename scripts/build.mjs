@@ -5,7 +5,7 @@
 import { build } from 'esbuild';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { contract } from '../core/api/contract.ts';
+import { contract, OPERATION_NAMES } from '../core/api/contract.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 // KW_BUILD_OUT lets tests build into their own temp folder.
@@ -62,10 +62,11 @@ async function buildElectron() {
     platform: 'browser',
     target: ['chrome120'],
     external: ['electron'],
+    define: { __KW_OPERATION_NAMES__: JSON.stringify(OPERATION_NAMES) },
     logLevel: 'warning',
   });
 }
 
 if (!only || only === 'renderer') await buildRenderer();
 if (!only || only === 'electron') await buildElectron();
-console.log(`built ${only ?? 'renderer and electron'} into dist/`);
+console.log(`built ${only ?? "renderer and electron"} into ${dist}`);
