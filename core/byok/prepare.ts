@@ -14,6 +14,8 @@ import { buildPackageFiles } from './package-files.ts';
 import { parsePublicKeyFile, type ParsedPublicKey } from './public-key-input.ts';
 import { isChinaRegion, SYMMETRIC_MATERIAL_BYTES, TARGET_PROFILES, type AlgorithmRule, type ByokAlgorithm, type ByokKeySpec, type TargetProfile } from './targets.ts';
 import { wrapMaterial } from './wrap-schemes.ts';
+import type { TokenEscrow, TokenKeyPort } from '../kms/token-keys.ts';
+import { escrowKeyLabel, tokenMaterialFor, tokenSchemeFor } from './prepare-token.ts';
 
 const HOUR_MS = 3600_000;
 /** Packages whose token lapses within this window are flagged. */
@@ -25,10 +27,17 @@ type WrapRequest = Omit<ParsedRequestOf<'rewrapByokEscrow'>, 'escrowId'>;
 interface EscrowRow {
   id: string;
   key_spec: ByokKeySpec;
-  source: 'SOFTWARE';
+  source: 'SOFTWARE' | 'HSM';
+  /** SOFTWARE: MaterialSealer blob under the root key. HSM: the token's CKM_AES_KEY_WRAP_PAD output. */
   sealed_material: Buffer;
+  token_label: string | null;
+  token_key_id: string | null;
   created_at: number;
 }
+
+/** The escrow a new package brings with it, inserted in the package's transaction. */
+type NewEscrow = { source: 'SOFTWARE'; sealed: Buffer } | { source: 'HSM'; token: TokenEscrow };
+type Wrapped = { wrapped: Buffer; newEscrow: NewEscrow | null };
 
 interface PackageRow {
   id: string;
@@ -116,11 +125,28 @@ function generateMaterial(ctx: CallContext, spec: ByokKeySpec): Buffer {
   return Buffer.from(pair.privateKey);
 }
 
-/** Wraps material for one target and records the package; `newEscrow` is inserted in the same transaction. */
-function makePackage(ctx: CallContext, req: WrapRequest, escrowId: string, keySpec: ByokKeySpec, material: Buffer, rule: AlgorithmRule, pk: ParsedPublicKey, newEscrow: boolean): ByokPackage {
+/**
+ * Wraps material for one target (through `wrap`, after every check) and records the
+ * package; a new escrow is inserted in the same transaction. A token escrow key whose
+ * record could not be written is destroyed again.
+ */
+async function makePackage(ctx: CallContext, req: WrapRequest, escrowId: string, keySpec: ByokKeySpec, rule: AlgorithmRule, pk: ParsedPublicKey, wrap: () => Promise<Wrapped>): Promise<ByokPackage> {
   const profile = TARGET_PROFILES[req.target];
   const expiresAt = tokenExpiry(ctx, profile, req);
-  const wrapped = wrapMaterial(ctx.suite, ctx.random, rule.scheme, pk.spki, material);
+  const { wrapped, newEscrow } = await wrap();
+  try {
+    return record(ctx, req, escrowId, keySpec, rule, pk, wrapped, newEscrow, expiresAt);
+  } catch (e) {
+    if (newEscrow?.source === 'HSM') await ctx.tokenKeys?.destroy(newEscrow.token.tokenLabel, newEscrow.token.keyId).catch(() => false);
+    throw e;
+  }
+}
+
+function record(
+  ctx: CallContext, req: WrapRequest, escrowId: string, keySpec: ByokKeySpec, rule: AlgorithmRule, pk: ParsedPublicKey,
+  wrapped: Buffer, newEscrow: NewEscrow | null, expiresAt: number | null,
+): ByokPackage {
+  const profile = TARGET_PROFILES[req.target];
   const packageId = uuidFrom(ctx.random);
   const token = req.importToken === undefined ? null : decodeBase64(req.importToken);
   const tokenIso = expiresAt === null ? null : new Date(expiresAt).toISOString();
@@ -139,9 +165,11 @@ function makePackage(ctx: CallContext, req: WrapRequest, escrowId: string, keySp
   ctx.write(() => {
     const now = ctx.clock.now();
     if (newEscrow) {
+      const token = newEscrow.source === 'HSM' ? newEscrow.token : null;
+      const blob = newEscrow.source === 'HSM' ? newEscrow.token.blob : newEscrow.sealed;
       ctx.db
-        .prepare("INSERT INTO byok_escrow (id, key_spec, source, sealed_material, created_at) VALUES (?, ?, 'SOFTWARE', ?, ?)")
-        .run(escrowId, keySpec, ctx.vault.sealer().seal(escrowSealId(escrowId), keySpec, material), now);
+        .prepare('INSERT INTO byok_escrow (id, key_spec, source, sealed_material, token_label, token_key_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(escrowId, keySpec, newEscrow.source, blob, token?.tokenLabel ?? null, token?.keyId ?? null, now);
     }
     ctx.db
       .prepare(
@@ -149,7 +177,7 @@ function makePackage(ctx: CallContext, req: WrapRequest, escrowId: string, keySp
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(packageId, escrowId, req.target, req.wrappingAlgorithm, req.region ?? null, pk.spki, token, expiresAt, now);
-    ctx.detail = { target: req.target, keySpec, wrappingAlgorithm: req.wrappingAlgorithm, packageId, escrowId };
+    ctx.detail = { target: req.target, keySpec, wrappingAlgorithm: req.wrappingAlgorithm, packageId, escrowId, ...(newEscrow ? { source: newEscrow.source } : {}) };
   });
   const warnings: string[] = [];
   if (rule.scheme.kind === 'rsa-pkcs1') warnings.push('RSAES_PKCS1_V1_5 is the weakest of the offered algorithms; prefer RSAES_OAEP_SHA_256 where the target allows it');
@@ -171,15 +199,41 @@ function targetKey(req: WrapRequest, keySpec: ByokKeySpec): { pk: ParsedPublicKe
   return { pk, rule: checkTargetRules(TARGET_PROFILES[req.target], req, keySpec, pk) };
 }
 
-export function prepareByok(req: ParsedRequestOf<'prepareByok'>, ctx: CallContext): ResponseOf<'prepareByok'> {
+/** Software material: generated here, wrapped by the suite, escrow sealed under the root key; wiped after. */
+function softwareWrap(ctx: CallContext, escrowId: string, keySpec: ByokKeySpec, rule: AlgorithmRule, pk: ParsedPublicKey): () => Promise<Wrapped> {
+  return async () => {
+    const material = generateMaterial(ctx, keySpec);
+    try {
+      const wrapped = wrapMaterial(ctx.suite, ctx.random, rule.scheme, pk.spki, material);
+      return { wrapped, newEscrow: { source: 'SOFTWARE', sealed: ctx.vault.sealer().seal(escrowSealId(escrowId), keySpec, material) } };
+    } finally {
+      material.fill(0);
+    }
+  };
+}
+
+function tokenPort(ctx: CallContext): TokenKeyPort {
+  if (!ctx.tokenKeys) throw new KwError('UnsupportedOperation', 'source HSM needs a token module: run configureTokenModule (or kw --module PATH) first');
+  return ctx.tokenKeys;
+}
+
+export async function prepareByok(req: ParsedRequestOf<'prepareByok'>, ctx: CallContext): Promise<ResponseOf<'prepareByok'>> {
   ctx.vault.requireUnlocked();
   const { pk, rule } = targetKey(req, req.keySpec);
-  const material = generateMaterial(ctx, req.keySpec);
-  try {
-    return makePackage(ctx, req, uuidFrom(ctx.random), req.keySpec, material, rule, pk, true);
-  } finally {
-    material.fill(0);
+  const escrowId = uuidFrom(ctx.random);
+  if (req.source === 'SOFTWARE') {
+    if (req.tokenLabel !== undefined) throw refuse('tokenLabel', 'names a token only with source HSM');
+    return makePackage(ctx, req, escrowId, req.keySpec, rule, pk, softwareWrap(ctx, escrowId, req.keySpec, rule, pk));
   }
+  // Material generated inside the token leaves it only wrapped: for the target and, as the escrow, under a token key.
+  const material = tokenMaterialFor(req.keySpec);
+  const scheme = tokenSchemeFor(rule.scheme);
+  const port = tokenPort(ctx);
+  const label = port.tokenLabel(req.tokenLabel);
+  return makePackage(ctx, req, escrowId, req.keySpec, rule, pk, async () => {
+    const r = await port.wrapNewMaterial(label, material, pk.spki, scheme, escrowKeyLabel(escrowId));
+    return { wrapped: r.wrapped, newEscrow: { source: 'HSM', token: r.escrow } };
+  });
 }
 
 function escrowRow(ctx: CallContext, escrowId: string): EscrowRow {
@@ -188,16 +242,26 @@ function escrowRow(ctx: CallContext, escrowId: string): EscrowRow {
   return row;
 }
 
-export function rewrapByokEscrow(req: ParsedRequestOf<'rewrapByokEscrow'>, ctx: CallContext): ResponseOf<'rewrapByokEscrow'> {
+export async function rewrapByokEscrow(req: ParsedRequestOf<'rewrapByokEscrow'>, ctx: CallContext): Promise<ResponseOf<'rewrapByokEscrow'>> {
   ctx.vault.requireUnlocked();
   const escrow = escrowRow(ctx, req.escrowId);
   const { pk, rule } = targetKey(req, escrow.key_spec);
-  const material = ctx.vault.sealer().open(escrowSealId(escrow.id), escrow.key_spec, escrow.sealed_material);
-  try {
-    return makePackage(ctx, req, escrow.id, escrow.key_spec, material, rule, pk, false);
-  } finally {
-    material.fill(0);
+  if (escrow.source === 'HSM') {
+    // The same material, unwrapped only inside the token that holds its escrow key.
+    const token: TokenEscrow = { tokenLabel: escrow.token_label!, keyId: escrow.token_key_id!, blob: escrow.sealed_material };
+    const material = tokenMaterialFor(escrow.key_spec);
+    const scheme = tokenSchemeFor(rule.scheme);
+    const port = tokenPort(ctx);
+    return makePackage(ctx, req, escrow.id, escrow.key_spec, rule, pk, async () => ({ wrapped: await port.rewrapEscrow(token, material, pk.spki, scheme), newEscrow: null }));
   }
+  return makePackage(ctx, req, escrow.id, escrow.key_spec, rule, pk, async () => {
+    const material = ctx.vault.sealer().open(escrowSealId(escrow.id), escrow.key_spec, escrow.sealed_material);
+    try {
+      return { wrapped: wrapMaterial(ctx.suite, ctx.random, rule.scheme, pk.spki, material), newEscrow: null };
+    } finally {
+      material.fill(0);
+    }
+  });
 }
 
 const PACKAGE_SELECT = 'SELECT p.id, p.escrow_id, p.target, p.wrapping_algorithm, p.region, p.token_expires_at, p.created_at, e.key_spec FROM byok_packages p JOIN byok_escrow e ON e.id = p.escrow_id';
@@ -221,6 +285,7 @@ export function getByokEscrow(req: ParsedRequestOf<'getByokEscrow'>, ctx: CallCo
     escrowId: escrow.id,
     keySpec: escrow.key_spec,
     source: escrow.source,
+    tokenLabel: escrow.token_label,
     createdAt: new Date(escrow.created_at).toISOString(),
     packages: rows.map((r) => summarize(now, r)),
   };

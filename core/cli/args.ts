@@ -36,6 +36,7 @@ export function parse(argv: string[]): ParsedArgs {
       region: { type: 'string' },
       'wrapping-key-id': { type: 'string' },
       'token-expires-at': { type: 'string' },
+      source: { type: 'string' },
       module: { type: 'string' },
       'token-label': { type: 'string' },
       'pin-file': { type: 'string' },

@@ -7,9 +7,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { KwError } from '../api/errors.ts';
 import type { ParsedArgs } from './args.ts';
+import { tokenLogin } from './token-command.ts';
 
 export const BYOK_USAGE = `  kw [--vault DIR] byok prepare --target tianyi|alibaba|tencent|aws|gcp|azure|vault --public-key FILE [--import-token FILE]
                        --algorithm ALG --key-spec SPEC --out DIR [--region REGION] [--wrapping-key-id KID] [--token-expires-at ISO]
+                       [--source SOFTWARE|HSM [--token-label LABEL]]   HSM: material made inside the token (logs in first)
   kw [--vault DIR] byok list [--target T]      prepared packages with token expiry warnings
 `;
 
@@ -36,6 +38,8 @@ export async function byokCommand(sub: string | undefined, a: ParsedArgs, call: 
   const out = need('out');
   const token = str(a.values['import-token']);
   const optional = (flag: string, field: string) => (str(a.values[flag]) ? { [field]: str(a.values[flag]) } : {});
+  const source = (str(a.values.source) ?? 'SOFTWARE').toUpperCase();
+  if (source === 'HSM') await tokenLogin(a, call);
   const pkg = (await call('prepareByok', {
     target: need('target'),
     publicKey: readInput(need('public-key'), 'public key').toString('base64'),
@@ -45,6 +49,8 @@ export async function byokCommand(sub: string | undefined, a: ParsedArgs, call: 
     ...optional('region', 'region'),
     ...optional('wrapping-key-id', 'wrappingKeyId'),
     ...optional('token-expires-at', 'tokenExpiresAt'),
+    source,
+    ...(source === 'HSM' ? optional('token-label', 'tokenLabel') : {}),
   })) as { files: Record<string, string>; packageId: string; escrowId: string; tokenExpiresAt: string | null; warnings: string[] };
   mkdirSync(out, { recursive: true, mode: 0o700 });
   const written: string[] = [];

@@ -5,6 +5,7 @@ import type { Clock, Random } from '../ports/index.ts';
 import type { CryptoSuite } from '../crypto/types.ts';
 import type { Vault } from '../vault/vault.ts';
 import type { KeyStores } from './keystore.ts';
+import type { TokenKeyPort } from './token-keys.ts';
 
 export interface Services {
   vault: Vault;
@@ -14,6 +15,8 @@ export interface Services {
   suite: CryptoSuite;
   audit: AuditLog;
   keystores: KeyStores;
+  /** Token key objects for BYOK preparation and certificates (UnsupportedOperation while no token module is configured). */
+  tokenKeys?: TokenKeyPort;
 }
 
 export interface CallContext extends Services {

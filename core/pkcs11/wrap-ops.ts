@@ -43,6 +43,14 @@ const WRAP_ONLY: Template = [
   { type: pkcs11js.CKA_EXTRACTABLE, value: true }, // but C_WrapKey may take it out
 ];
 
+/** SoftHSM2 defaults CKA_SIGN/CKA_VERIFY to true on secret keys; these keys only wrap or are wrapped. */
+const NO_OTHER_USE: Template = [
+  { type: pkcs11js.CKA_ENCRYPT, value: false },
+  { type: pkcs11js.CKA_DECRYPT, value: false },
+  { type: pkcs11js.CKA_SIGN, value: false },
+  { type: pkcs11js.CKA_VERIFY, value: false },
+];
+
 function generateMaterial(rt: ModuleRuntime, st: TokenState, spec: WrapMaterialSpec): Made {
   const s = st.session;
   switch (spec) {
@@ -54,8 +62,7 @@ function generateMaterial(rt: ModuleRuntime, st: TokenState, spec: WrapMaterialS
         { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_SECRET_KEY },
         { type: pkcs11js.CKA_KEY_TYPE, value: aes ? pkcs11js.CKK_AES : pkcs11js.CKK_GENERIC_SECRET },
         { type: pkcs11js.CKA_VALUE_LEN, value: aes ? 32 : 16 },
-        { type: pkcs11js.CKA_ENCRYPT, value: false },
-        { type: pkcs11js.CKA_DECRYPT, value: false },
+        ...NO_OTHER_USE,
       ]);
       return { handles: [h], material: h };
     }
@@ -130,8 +137,7 @@ function ephemeralAes(rt: ModuleRuntime, st: TokenState): Buffer {
     { type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_AES },
     { type: pkcs11js.CKA_VALUE_LEN, value: 32 },
     { type: pkcs11js.CKA_WRAP, value: true },
-    { type: pkcs11js.CKA_ENCRYPT, value: false },
-    { type: pkcs11js.CKA_DECRYPT, value: false },
+    ...NO_OTHER_USE,
   ]);
 }
 
@@ -170,8 +176,7 @@ function generateEscrowKey(rt: ModuleRuntime, st: TokenState, label: string, id:
     { type: pkcs11js.CKA_VALUE_LEN, value: 32 },
     { type: pkcs11js.CKA_WRAP, value: true },
     { type: pkcs11js.CKA_UNWRAP, value: true },
-    { type: pkcs11js.CKA_ENCRYPT, value: false },
-    { type: pkcs11js.CKA_DECRYPT, value: false },
+    ...NO_OTHER_USE,
   ]);
 }
 

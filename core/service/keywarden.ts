@@ -23,6 +23,7 @@ import { tokenHandlers, type TokenSession } from './token-handlers.ts';
 import { TokenSessions } from '../keystore/token-sessions.ts';
 import { HsmKeyStore, PROFILE_FILE } from '../keystore/hsm-keystore.ts';
 import { readTokenSettings } from '../keystore/token-settings.ts';
+import { TokenKeys } from '../keystore/token-keys.ts';
 
 export interface KeywardenOptions {
   vaultDir: string;
@@ -86,6 +87,7 @@ export class Keywarden {
       suite,
       audit,
       keystores: { SOFTWARE: new SoftwareKeyStore(vault, suite, random), HSM: options.hsmKeyStore ?? hsm },
+      tokenKeys: new TokenKeys(this.tokens, hsm, suite),
     };
     this.selfTest = runSelfTest(suite);
     this.session = { services: this.services, scryptCost: options.scryptCost, selfTest: this.selfTest, runDueWork: () => runDueWork(this.services) };

@@ -116,10 +116,19 @@ export const byokOps = {
     summary: 'A new data key, returned encrypted under the CMK and wrapped under a caller-supplied public key; never in the clear.',
   }),
   prepareByok: op<ByokPackage>()({
-    request: z.object({ ...prepareFields, keySpec: z.enum(BYOK_KEY_SPECS), source: z.enum(['SOFTWARE']).default('SOFTWARE') }).strict(),
+    request: z
+      .object({
+        ...prepareFields,
+        keySpec: z.enum(BYOK_KEY_SPECS),
+        /** HSM: the material is generated inside the token and leaves it only wrapped (for the target, and under a token escrow key). */
+        source: z.enum(['SOFTWARE', 'HSM']).default('SOFTWARE'),
+        /** With source HSM: the token to use (else the vault's default token). */
+        tokenLabel: z.string().min(1).max(32).optional(),
+      })
+      .strict(),
     kind: 'write',
     event: 'prepareByok',
-    summary: "Generate key material, wrap it as the target KMS requires, return the target's files and keep an escrow copy sealed under the vault.",
+    summary: "Generate key material (in software, or inside a token with source HSM), wrap it as the target KMS requires, return the target's files and keep an escrow copy (sealed under the vault, or wrapped under a token key).",
   }),
   rewrapByokEscrow: op<ByokPackage>()({
     request: z.object({ escrowId: s.keyId, ...prepareFields }).strict(),
@@ -133,7 +142,7 @@ export const byokOps = {
     event: 'listByokPackages',
     summary: 'Prepared packages, newest first, with token expiry status and warnings.',
   }),
-  getByokEscrow: op<{ escrowId: string; keySpec: string; source: string; createdAt: string; packages: ByokPackageSummary[] }>()({
+  getByokEscrow: op<{ escrowId: string; keySpec: string; source: string; tokenLabel: string | null; createdAt: string; packages: ByokPackageSummary[] }>()({
     request: z.object({ escrowId: s.keyId }).strict(),
     kind: 'read',
     event: 'getByokEscrow',
