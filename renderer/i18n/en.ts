@@ -25,7 +25,7 @@ export const en: Messages = {
   },
   overview: {
     title: 'Overview', keysByState: 'Keys by state', certsByState: 'Certificates by state', totalKeys: 'Total keys', dueRotation: 'Rotation due (7 days)',
-    dueDeletion: 'Deletion due', expiringTokens: 'Import tokens about to expire', attachedTokens: 'Attached tokens', auditHealth: 'Audit log',
+    dueDeletion: 'Deletion due', expiringTokens: 'Imported material expiring within 30 days', attachedTokens: 'Attached tokens', auditHealth: 'Audit log',
     auditOk: 'Hash chain intact, {{count}} records', auditBroken: 'Hash chain broken at record {{seq}}', auditUnhealthy: 'Audit log cannot be written',
     nothingDue: 'None', vaultId: 'Vault ID', suite: 'Crypto suite', selfTest: 'Self-test', passed: 'Passed', failed: 'Failed', notAvailable: 'Not available in this build',
     scanned: 'Based on the latest {{count}} keys',

@@ -24,7 +24,7 @@ export const zhCN = {
   },
   overview: {
     title: '概览', keysByState: '密钥（按状态）', certsByState: '证书（按状态）', totalKeys: '密钥总数', dueRotation: '即将轮转（7 天内）',
-    dueDeletion: '即将删除', expiringTokens: '即将过期的导入令牌', attachedTokens: '已连接的令牌', auditHealth: '审计日志',
+    dueDeletion: '即将删除', expiringTokens: '导入材料 30 天内过期', attachedTokens: '已连接的令牌', auditHealth: '审计日志',
     auditOk: '哈希链完整，共 {{count}} 条记录', auditBroken: '哈希链在第 {{seq}} 条记录处断裂', auditUnhealthy: '审计日志不可写',
     nothingDue: '无', vaultId: '密钥库 ID', suite: '密码套件', selfTest: '算法自检', passed: '通过', failed: '失败', notAvailable: '此版本尚未提供',
     scanned: '统计范围：最近 {{count}} 个密钥',

@@ -1,17 +1,16 @@
 /**
  * A console for a domain's operations (BYOK, certificates, tokens), derived from the
- * contract's operation table: each operation the core offers appears here with a JSON
- * request editor, so new operations are usable the moment they land in the contract.
+ * contract's operation table: each operation the core offers appears with a JSON request
+ * editor under its screen's dedicated views, so new operations are usable the moment
+ * they land in the contract.
  */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ErrorData } from '../../core/api/errors.ts';
 import { useServices } from '../context.tsx';
 import { errorData } from '../api/client.ts';
-import { ErrorBanner, Section } from '../components/ui.tsx';
-import { OPERATIONS, operationsOf, type Domain } from '../domains.ts';
-
-const TITLES: Record<Domain, string> = { byok: 'byok.title', certificates: 'certs.title', tokens: 'tokens.title' };
+import { ErrorBanner } from '../components/ui.tsx';
+import { OPERATIONS } from '../domains.ts';
 
 export function OperationConsole({ names }: { names: string[] }) {
   const { t } = useTranslation();
@@ -21,6 +20,7 @@ export function OperationConsole({ names }: { names: string[] }) {
   const [response, setResponse] = useState<string | null>(null);
   const [error, setError] = useState<ErrorData | null>(null);
   const [busy, setBusy] = useState(false);
+  if (names.length === 0) return <p className="muted">{t('domain.unavailable')}</p>;
   async function call() {
     setBusy(true);
     setError(null);
@@ -63,19 +63,6 @@ export function OperationConsole({ names }: { names: string[] }) {
           </label>
         ) : null}
       </div>
-    </div>
-  );
-}
-
-export function DomainScreen({ domain }: { domain: Domain }) {
-  const { t } = useTranslation();
-  const names = operationsOf(domain);
-  return (
-    <div className="page">
-      <header className="page-head"><h1>{t(TITLES[domain])}</h1></header>
-      <Section title={t('domain.operations')}>
-        {names.length === 0 ? <p className="muted">{t('domain.unavailable')}</p> : <OperationConsole key={domain} names={names} />}
-      </Section>
     </div>
   );
 }

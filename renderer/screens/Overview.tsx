@@ -1,5 +1,5 @@
 /** Overview: counts by state, what falls due soon, audit and self-test health. */
-import { useEffect, useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KeyMetadata } from '../../core/api/ops/keys.ts';
 import { KEY_STATES, type KeyState } from '../../core/domain/key-states.ts';
@@ -75,23 +75,39 @@ export function OverviewScreen() {
   );
 }
 
-/** Certificates, import tokens and attached tokens: shown from whatever the contract offers. */
+/** Certificates by status, expiring imported material and attached tokens, from whatever the contract offers. */
 function OverviewDomains() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const { api, ui } = useServices();
+  const [certs, setCerts] = useState<Record<string, number> | null>(null);
+  const [tokens, setTokens] = useState<string[] | null>(null);
+  const [expiring, setExpiring] = useState<KeyMetadata[]>([]);
+  useEffect(() => {
+    if (hasOperation('listCertificate')) {
+      const statuses = ['PendingIssue', 'Enabled', 'Disabled', 'Revoked'] as const;
+      void Promise.all(statuses.map((status) => api.listCertificate({ status, pageSize: 1 }).then((r) => [status, r.totalCount] as const))).then((pairs) => setCerts(Object.fromEntries(pairs)), () => setCerts(null));
+    }
+    if (hasOperation('listTokens')) void api.listTokens({}).then((r) => setTokens(r.tokens.map((tk) => tk.label)), () => setTokens(null));
+    void api.listKeys({ origin: 'EXTERNAL', keyState: 'Enabled', pageSize: SCAN }).then((r) => setExpiring(r.keys.filter((k) => k.materialExpiresAt && Date.parse(k.materialExpiresAt) - Date.now() < 30 * DAY_MS)), () => undefined);
+  }, [api]);
   return (
     <>
-      <Section title={t('overview.certsByState')}>{hasOperation('listCertificates') ? <DomainCount op="listCertificates" /> : <p className="muted">{t('overview.notAvailable')}</p>}</Section>
-      <Section title={t('overview.attachedTokens')}>{hasOperation('listTokens') ? <DomainCount op="listTokens" /> : <p className="muted">{t('overview.notAvailable')}</p>}</Section>
+      <Section title={t('overview.certsByState')}>
+        {certs ? (
+          <dl className="grid-dl">
+            {Object.entries(certs).map(([status, n]) => (
+              <Fragment key={status}><dt>{t(`certs.statuses.${status}`)}</dt><dd>{n}</dd></Fragment>
+            ))}
+          </dl>
+        ) : <p className="muted">{t('overview.notAvailable')}</p>}
+      </Section>
+      <Section title={t('overview.expiringTokens')}>
+        {expiring.length === 0 ? <p className="muted">{t('overview.nothingDue')}</p> : null}
+        <ul className="plain">{expiring.map((k) => <li key={k.cmkUuid}><button className="link mono" onClick={() => ui.getState().go({ screen: 'key', cmkUuid: k.cmkUuid })}>{k.aliases[0] ?? k.cmkUuid}</button> — {formatDate(k.materialExpiresAt, i18n.language)}</li>)}</ul>
+      </Section>
+      <Section title={t('overview.attachedTokens')}>
+        {tokens === null ? <p className="muted">{t('tokens.notConfigured')}</p> : tokens.length === 0 ? <p className="muted">{t('overview.nothingDue')}</p> : <ul className="plain">{tokens.map((l) => <li key={l} className="mono">{l}</li>)}</ul>}
+      </Section>
     </>
   );
-}
-
-function DomainCount({ op }: { op: string }) {
-  const { api } = useServices();
-  const [n, setN] = useState<string>('…');
-  useEffect(() => {
-    const fn = (api as unknown as Record<string, (r: object) => Promise<Record<string, unknown>>>)[op]!;
-    fn({}).then((r) => setN(String(r.totalCount ?? Object.values(r).find(Array.isArray)?.length ?? '--')), () => setN('--'));
-  }, [api, op]);
-  return <div className="stat-value">{n}</div>;
 }
