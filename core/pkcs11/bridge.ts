@@ -16,6 +16,7 @@ import type {
   Request, SignAlgorithm, SlotDescription, TokenDescription, TokenSelector,
 } from './protocol.ts';
 import { KEY_SPECS } from './protocol.ts';
+import { MAX_RANDOM_REQUEST, RandomCoalescer } from './random-batch.ts';
 
 /** The exact words a caller must pass to C_InitToken, which erases the token. */
 export const INIT_TOKEN_CONFIRMATION = 'DESTROY-ALL-OBJECTS';
@@ -70,6 +71,7 @@ export class TokenBridge {
   private flushQueued = false;
   private nextId = 1;
   private retiring = false;
+  private readonly random = new RandomCoalescer();
   /** Selectors that reached a token in this bridge's life: a later "not found" means removed. */
   private readonly seen = new Set<string>();
 
@@ -163,11 +165,20 @@ export class TokenBridge {
       const id = this.nextId++;
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, op, selectorKey: selectorKey(params), sentTo: null });
       this.outbox.push({ id, op, params } as Request);
-      if (!this.flushQueued) {
-        this.flushQueued = true;
-        void this.flush();
-      }
+      this.scheduleFlush();
     });
+  }
+
+  private scheduleFlush(): void {
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      void this.flush();
+    }
+  }
+
+  /** Queued random requests join the outbox as one request per token (random-batch.ts). */
+  private emitRandom(): void {
+    if (!this.random.empty) this.random.emit((token, length) => this.call('generateRandom', { token, length }));
   }
 
   private async flush(): Promise<void> {
@@ -175,6 +186,7 @@ export class TokenBridge {
       await this.ensureReady();
     } catch (e) {
       const err = e instanceof KwError ? e : new KwError('TokenModuleLoadFailed', 'the token module process did not start');
+      this.emitRandom();
       this.flushQueued = false;
       const batch = this.outbox;
       this.outbox = [];
@@ -187,6 +199,7 @@ export class TokenBridge {
     }
     // Let the rest of this tick's calls join the batch.
     await new Promise<void>((r) => setImmediate(r));
+    this.emitRandom();
     this.flushQueued = false;
     const batch = this.outbox;
     this.outbox = [];
@@ -330,8 +343,14 @@ export class TokenBridge {
   async rsaDecrypt(token: TokenSelector, idHex: string, algorithm: OaepAlgorithm, ciphertext: Uint8Array, opts: { contextPin?: string } = {}): Promise<{ plaintext: Uint8Array; path: OaepPath }> {
     return this.call('rsaDecrypt', { ...keyRef(token, idHex), algorithm, ciphertext: bytes(ciphertext, 'ciphertext'), contextPin: opts.contextPin ?? null });
   }
+  /** Random bytes from the token's RNG; same-tick calls share one C_GenerateRandom (random-batch.ts). */
   async generateRandom(token: TokenSelector, length: number): Promise<Uint8Array> {
-    return this.call('generateRandom', { token, length });
+    if (!Number.isInteger(length) || length < 1 || length > MAX_RANDOM_REQUEST) {
+      return Promise.reject(new KwError('InvalidParameter', `random length must be 1-${MAX_RANDOM_REQUEST} bytes`));
+    }
+    const bytes = this.random.add(token, selectorKey({ token }) ?? '', length);
+    this.scheduleFlush();
+    return bytes;
   }
   async listCertificates(token: TokenSelector): Promise<CertificateObject[]> {
     return this.call('listCertificates', { token });

@@ -184,4 +184,20 @@ describe('token keys on SoftHSM2', () => {
     const opened = await Promise.all(sealed.map((s) => bridge.aesGcmDecrypt(tok, k.idHex, s)));
     opened.forEach((o, i) => assert.equal(Buffer.from(o).toString(), `msg-${i}`));
   });
+
+  test('random requests issued together share token calls yet each gets its own fresh bytes', async () => {
+    // 3 × 30000 bytes exceed one 65536-byte C_GenerateRandom: the batch is split.
+    const lengths = [32, 1, 30000, 16, 30000, 30000, 7];
+    const outs = await Promise.all(lengths.map((n) => bridge.generateRandom(tok, n)));
+    outs.forEach((o, i) => assert.equal(o.length, lengths[i]));
+    const hexes = outs.filter((o) => o.length >= 16).map((o) => Buffer.from(o).toString('hex'));
+    assert.equal(new Set(hexes).size, hexes.length);
+    for (const o of outs.filter((x) => x.length >= 16)) assert.ok(o.some((b) => b !== 0), 'a caller got wiped bytes');
+    // Each result owns its memory: wiping one leaves the others intact.
+    const [a, b] = await Promise.all([bridge.generateRandom(tok, 32), bridge.generateRandom(tok, 32)]);
+    const bCopy = Buffer.from(b!);
+    a!.fill(0);
+    assert.deepEqual(Buffer.from(b!), bCopy);
+    await assert.rejects(bridge.generateRandom(tok, 65537), code('InvalidParameter'));
+  });
 });
