@@ -16,20 +16,16 @@ import {
 } from '../x509/index.ts';
 import { suiteSpki } from '../x509/spki.ts';
 import { checkChainForImport } from './chain-policy.ts';
+import { createOnToken } from './token-keys.ts';
 import { certificateColumns, getCertificateRow, insertCertificateRow, insertChain, PRIVATE_KEY_SLOT, toInfo } from './cert-repo.ts';
 
 /** Key specs a certificate private key may have here (imports may bring the larger RSA sizes). */
 const IMPORTABLE_SPECS: ReadonlySet<string> = new Set<KeyPairSpec>(['RSA_2048', 'RSA_3072', 'RSA_4096', 'EC_P256', 'SM2']);
 
-function requireSoftware(ctx: CallContext, level: 'SOFTWARE' | 'HSM'): void {
-  if (level === 'SOFTWARE') return;
-  if (!ctx.keystores.HSM) throw new KwError('UnsupportedOperation', 'protection level HSM is not available: no token is configured');
-  throw new KwError('NotSupportedByToken', 'certificate keys are created in software only; token-held certificate keys are not supported yet');
-}
-
 export async function createCertificate(req: ParsedRequestOf<'createCertificate'>, ctx: CallContext): Promise<ResponseOf<'createCertificate'>> {
   ctx.vault.requireUnlocked();
-  requireSoftware(ctx, req.protectionLevel);
+  if (req.protectionLevel === 'HSM') return createOnToken(req, ctx);
+  if (req.tokenLabel !== undefined) throw new KwError('InvalidParameter', 'tokenLabel: names a token only with protectionLevel HSM', { field: 'tokenLabel' });
   const id = uuidFrom(ctx.random);
   ctx.keyId = id;
   const spec: KeyPairSpec = req.keySpec;

@@ -12,6 +12,7 @@ import type { CallContext } from '../kms/context.ts';
 import { encryptPkcs8, exportPkcs12, parseCertificate } from '../x509/index.ts';
 import { requireUsable } from './cert-states.ts';
 import { chainDers, getCertificateRow, PRIVATE_KEY_SLOT, type CertificateKind, type CertificateRow } from './cert-repo.ts';
+import { isTokenHeld, tokenDecrypt, tokenSign } from './token-keys.ts';
 
 type Purpose = 'sign' | 'encrypt';
 /** keyUsage bits that allow each purpose (RFC 5280 §4.2.1.3). */
@@ -55,11 +56,13 @@ function withPrivateKey<T>(ctx: CallContext, row: CertificateRow, use: (pkcs8: B
   }
 }
 
-export function certificatePrivateKeySign(req: ParsedRequestOf<'certificatePrivateKeySign'>, ctx: CallContext): ResponseOf<'certificatePrivateKeySign'> {
+export async function certificatePrivateKeySign(req: ParsedRequestOf<'certificatePrivateKeySign'>, ctx: CallContext): Promise<ResponseOf<'certificatePrivateKeySign'>> {
   const row = usableRow(ctx, 'KMS', req.certificateId);
   requireAlgorithm(row, 'sign', req.algorithm);
   const input = messageInput(req.algorithm, req.messageType, req.message);
-  const sig = withPrivateKey(ctx, row, (key) => ctx.suite.sign(req.algorithm, key, input, req.messageType));
+  const sig = isTokenHeld(row)
+    ? await tokenSign(ctx, row, req.algorithm, input, req.messageType)
+    : withPrivateKey(ctx, row, (key) => ctx.suite.sign(req.algorithm, key, input, req.messageType));
   ctx.detail = { algorithm: req.algorithm, messageType: req.messageType };
   return { certificateId: row.id, signature: Buffer.from(sig).toString('base64'), algorithm: req.algorithm };
 }
@@ -94,10 +97,13 @@ export function certificatePublicKeyEncrypt(req: ParsedRequestOf<'certificatePub
   }
 }
 
-export function certificatePrivateKeyDecrypt(req: ParsedRequestOf<'certificatePrivateKeyDecrypt'>, ctx: CallContext): ResponseOf<'certificatePrivateKeyDecrypt'> {
+export async function certificatePrivateKeyDecrypt(req: ParsedRequestOf<'certificatePrivateKeyDecrypt'>, ctx: CallContext): Promise<ResponseOf<'certificatePrivateKeyDecrypt'>> {
   const row = usableRow(ctx, 'KMS', req.certificateId);
   requireAlgorithm(row, 'encrypt', req.algorithm);
-  const pt = withPrivateKey(ctx, row, (key) => ctx.suite.asymmetricDecrypt(req.algorithm, key, Buffer.from(req.ciphertextBlob, 'base64')));
+  const ciphertext = Buffer.from(req.ciphertextBlob, 'base64');
+  const pt = isTokenHeld(row)
+    ? await tokenDecrypt(ctx, row, req.algorithm, ciphertext)
+    : withPrivateKey(ctx, row, (key) => ctx.suite.asymmetricDecrypt(req.algorithm, key, ciphertext));
   try {
     ctx.detail = { algorithm: req.algorithm };
     return { certificateId: row.id, plaintext: Buffer.from(pt).toString('base64') };
@@ -108,6 +114,7 @@ export function certificatePrivateKeyDecrypt(req: ParsedRequestOf<'certificatePr
 
 export function exportCertificatePrivateKey(req: ParsedRequestOf<'exportCertificatePrivateKey'>, ctx: CallContext): ResponseOf<'exportCertificatePrivateKey'> {
   const row = usableRow(ctx, 'KMS', req.certificateId);
+  if (isTokenHeld(row)) throw new KwError('PrivateKeyNotExportable', `the private key of certificate ${row.id} is held by token "${row.token_label}" and never leaves it`);
   if (row.exportable !== 1) throw new KwError('PrivateKeyNotExportable', `the private key of certificate ${row.id} was not marked exportable`);
   ctx.detail = { format: req.format };
   return withPrivateKey(ctx, row, (key) => {

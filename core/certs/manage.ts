@@ -11,6 +11,7 @@ import { validateChain } from '../x509/index.ts';
 import { reportView } from './chain-policy.ts';
 import { requireTransition } from './cert-states.ts';
 import { chainDers, getCertificateRow, toInfo, toPem, type CertificateKind, type CertificateRow } from './cert-repo.ts';
+import { destroyTokenKey, isTokenHeld } from './token-keys.ts';
 
 /** notAfter within this many days raises an expiry warning (as expiryStatus does). */
 const WARN_DAYS = 30;
@@ -91,11 +92,17 @@ export function updateStatus(kind: CertificateKind, req: ParsedRequestOf<'update
   return { certificate: toInfo(ctx.db, getCertificateRow(ctx.db, kind, row.id), now) };
 }
 
-/** Deletes the row and its chain; secure_delete overwrites the freed pages, so the sealed key is gone from the file too. */
-export function deleteCertificate(kind: CertificateKind, id: string, ctx: CallContext): { certificateId: string; deleted: true } {
+/**
+ * Deletes the row and its chain; secure_delete overwrites the freed pages, so the sealed key
+ * is gone from the file too. A token-held key is destroyed on the token first (that needs
+ * the officer's login; if it fails the certificate stays as it was). UKey certificates only
+ * name the officer's own token object, which is never touched.
+ */
+export async function deleteCertificate(kind: CertificateKind, id: string, ctx: CallContext): Promise<{ certificateId: string; deleted: true }> {
   const row = getCertificateRow(ctx.db, kind, id);
   ctx.keyId = row.id;
-  ctx.detail = { status: row.status };
+  const tokenKeyDestroyed = isTokenHeld(row) ? await destroyTokenKey(ctx, row) : null;
+  ctx.detail = tokenKeyDestroyed === null ? { status: row.status } : { status: row.status, tokenKeyDestroyed };
   ctx.write(() => ctx.db.prepare('DELETE FROM certificates WHERE id = ?').run(row.id));
   return { certificateId: row.id, deleted: true };
 }

@@ -125,6 +125,8 @@ export const certificateOps = {
         keySpec: z.enum(CERTIFICATE_KEY_SPECS),
         exportable: z.boolean().default(false),
         protectionLevel: s.protectionLevel.default('SOFTWARE'),
+        /** With protectionLevel HSM: the token that generates and keeps the key pair (else the vault's default token). */
+        tokenLabel: z.string().min(1).max(32).optional(),
         name: z.string().max(128).optional(),
       })
       .strict(),
