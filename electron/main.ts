@@ -19,6 +19,9 @@ import { createSecureWindow, lockDownContents, lockDownSession } from './window.
 const here = fileURLToPath(new URL('.', import.meta.url));
 const rendererDir = join(here, '..', 'renderer');
 const preloadPath = join(here, 'preload.cjs');
+// The PKCS#11 bridge child: a bundled worker, run by Electron's own Node (fork sets
+// ELECTRON_RUN_AS_NODE), never inside this process.
+const tokenWorker = { script: join(here, 'pkcs11-worker.mjs'), execArgv: [] };
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 app.enableSandbox();
@@ -35,7 +38,7 @@ async function start(): Promise<void> {
     return new Response(new Uint8Array(file.body), { status: 200, headers: { ...RENDERER_SECURITY_HEADERS, 'Content-Type': file.contentType } });
   });
   const vaultDir = process.env.KW_VAULT ?? join(homedir(), '.keywarden', 'vault');
-  const kw = await Keywarden.open({ vaultDir });
+  const kw = await Keywarden.open({ vaultDir, tokenWorker });
   const unregister = registerIpcHandlers(ipcMain, kw);
   createSecureWindow(preloadPath, { title: 'Keywarden' });
   app.on('window-all-closed', () => app.quit());

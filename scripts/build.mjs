@@ -53,6 +53,17 @@ async function buildElectron() {
     packages: 'external',
     logLevel: 'warning',
   });
+  // The PKCS#11 bridge child, forked by the main process: its own bundle, native modules external.
+  await build({
+    entryPoints: [join(root, 'core/pkcs11/worker.ts')],
+    outfile: join(out, 'pkcs11-worker.mjs'),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: ['node22'],
+    packages: 'external',
+    logLevel: 'warning',
+  });
   // Preload: a sandboxed preload must be one CommonJS file that requires only 'electron'.
   await build({
     entryPoints: [join(root, 'electron/preload.ts')],

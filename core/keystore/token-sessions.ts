@@ -15,6 +15,8 @@ export interface TokenSessionsOptions {
   defaultTokenLabel?: string | null;
   /** Environment of the bridge child (SOFTHSM2_CONF in tests); defaults to this process's. */
   env?: NodeJS.ProcessEnv;
+  /** A bundled bridge worker and its Node flags (the packaged app has no tsx); defaults to worker.ts through tsx. */
+  worker?: { script: string; execArgv: string[] };
 }
 
 interface Login {
@@ -64,7 +66,11 @@ export class TokenSessions {
     const path = this.requireModulePath();
     let b = this.bridges.get(path);
     if (!b) {
-      b = new TokenBridge(this.opts.env ? { modulePath: path, env: this.opts.env } : { modulePath: path });
+      b = new TokenBridge({
+        modulePath: path,
+        ...(this.opts.env ? { env: this.opts.env } : {}),
+        ...(this.opts.worker ? { workerScript: this.opts.worker.script, execArgv: this.opts.worker.execArgv } : {}),
+      });
       this.bridges.set(path, b);
     }
     return b;

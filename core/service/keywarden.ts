@@ -43,6 +43,8 @@ export interface KeywardenOptions {
   tokenLabel?: string;
   /** Environment of the token bridge child (SOFTHSM2_CONF for SoftHSM2); defaults to this process's. */
   tokenEnv?: NodeJS.ProcessEnv;
+  /** The bridge worker as built for the packaged app (see scripts/build.mjs); tests and the CLI run worker.ts through tsx. */
+  tokenWorker?: { script: string; execArgv: string[] };
   /** Module profile file (resources/pkcs11-profiles.json by default; users may extend it). */
   tokenProfileFile?: string;
 }
@@ -76,6 +78,7 @@ export class Keywarden {
       modulePath: options.tokenModulePath ?? saved.modulePath,
       defaultTokenLabel: options.tokenLabel ?? saved.defaultTokenLabel,
       ...(options.tokenEnv ? { env: options.tokenEnv } : {}),
+      ...(options.tokenWorker ? { worker: options.tokenWorker } : {}),
     });
     const profileFile = options.tokenProfileFile ?? PROFILE_FILE;
     const hsm = new HsmKeyStore(this.tokens, suite, profileFile);
