@@ -15,6 +15,7 @@ import { readSecret } from './secrets.ts';
 
 export const CERT_USAGE = `  kw [--vault DIR] cert create --cn CN [--c CC] [--o O] [--ou OU]... [--st ST] [--l L] [--e MAIL] [--san dns:NAME|ip:ADDR|email:MAIL]...
                        --spec RSA_2048|EC_P256|SM2 [--exportable] [--name NAME] [--csr-out FILE]
+                       [--protection SOFTWARE|HSM [--token-label LABEL]]   (HSM: key pair generated on the token, logs in first)
   kw [--vault DIR] cert import --id CERT_ID --cert FILE [--chain FILE]
   kw [--vault DIR] cert import-p12 --in FILE [--exportable] [--name NAME]   (password: KW_P12_PASSWORD, --password-file, prompt)
   kw [--vault DIR] cert list [--status S] [--spec SPEC] [--search TEXT] [--expiring DAYS] [--page N] [--page-size N]
@@ -38,6 +39,7 @@ function options(argv: string[]) {
       name: { type: 'string' }, 'csr-out': { type: 'string' }, id: { type: 'string' }, cert: { type: 'string' }, chain: { type: 'string' },
       in: { type: 'string' }, status: { type: 'string' }, search: { type: 'string' }, expiring: { type: 'string' }, page: { type: 'string' },
       'page-size': { type: 'string' }, module: { type: 'string' }, 'token-label': { type: 'string' }, 'object-id': { type: 'string' },
+      protection: { type: 'string' },
     },
   });
   const s = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
@@ -73,6 +75,8 @@ export async function certCommand(sub: string | undefined, rest: string[], argv:
         keySpec: o.s('spec'),
         exportable: o.flag('exportable'),
         ...optional('name', o.s('name')),
+        ...optional('protectionLevel', o.s('protection')),
+        ...(o.s('protection') === 'HSM' ? optional('tokenLabel', o.s('token-label')) : {}),
       })) as { certificateId: string; csr: string };
       const out = o.s('csr-out');
       if (!out) return r;

@@ -142,6 +142,7 @@ async function run(argv: string[]): Promise<unknown> {
         return await byokCommand(sub, a, call);
       case 'cert':
         await unlocked();
+        if (sub === 'create' && str(a.values.protection) === 'HSM') await tokenLogin(a, call);
         return await certCommand(sub, rest, argv, call);
       case 'token':
         return await tokenCommand(sub, a, call, unlocked);

@@ -3,6 +3,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kw } from '../helpers/cli.ts';
@@ -67,6 +68,17 @@ describe('kw token commands on SoftHSM2', () => {
     const v = ok(['api', 'asymmetricVerify', JSON.stringify({ ...req, signature: sig.signature })]).json();
     assert.equal(v.signatureValid, true);
     assert.match(fx.pkcs11Tool(['--token-label', label, '--login', '--pin', USER_PIN, '--list-objects']), new RegExp(`keywarden:${k.cmkUuid}`));
+  });
+
+  test('cert create --protection HSM makes the key pair on the token and writes a CSR openssl verifies', () => {
+    const csrFile = join(vault, '..', 'token.csr');
+    const r = ok(['cert', 'create', '--cn', 'officer.example', '--c', 'CN', '--spec', 'EC_P256', '--protection', 'HSM', '--csr-out', csrFile]).json();
+    assert.match(r.certificateId, /^[0-9a-f-]{36}$/);
+    // openssl req -verify exits 0 even when the check fails, so its words are read.
+    const verified = spawnSync('openssl', ['req', '-in', csrFile, '-noout', '-verify'], { encoding: 'utf8' });
+    assert.match(verified.stdout + verified.stderr, /verify OK/);
+    assert.doesNotMatch(verified.stdout + verified.stderr, /verify failure/i);
+    assert.match(fx.pkcs11Tool(['--token-label', label, '--login', '--pin', USER_PIN, '--list-objects']), new RegExp(`keywarden-cert:${r.certificateId}`));
   });
 
   test('init erases a token only with the confirmation words and the SO PIN from the environment', () => {
