@@ -16,6 +16,9 @@ const trackers = new WeakMap<Database.Database, ChangeTracker>();
 
 export class ChangeTracker {
   private localWrites = 0;
+  private epoch = 0;
+  private checkedEpoch = -1;
+  private lastDataVersion = -1;
   private readonly dataVersion: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
@@ -27,12 +30,27 @@ export class ChangeTracker {
   }
 
   stamp(): ChangeStamp {
-    return { dataVersion: (this.dataVersion.get() as { data_version: number }).data_version, localWrites: this.localWrites };
+    this.checkedEpoch = this.epoch;
+    this.lastDataVersion = (this.dataVersion.get() as { data_version: number }).data_version;
+    return { dataVersion: this.lastDataVersion, localWrites: this.localWrites };
+  }
+
+  /**
+   * Marks the start of one API call. Other processes' commits are looked for once per
+   * call (each look is a query): a call sees the catalogue as of its start, as a read
+   * transaction would, and the next call sees everything committed before it began.
+   */
+  beginCall(): void {
+    this.epoch++;
   }
 
   unchangedSince(s: ChangeStamp): boolean {
     if (s.localWrites !== this.localWrites || this.db.inTransaction) return false;
-    return (this.dataVersion.get() as { data_version: number }).data_version === s.dataVersion;
+    if (this.checkedEpoch !== this.epoch) {
+      this.checkedEpoch = this.epoch;
+      this.lastDataVersion = (this.dataVersion.get() as { data_version: number }).data_version;
+    }
+    return this.lastDataVersion === s.dataVersion;
   }
 }
 

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { KwError, toErrorData, type ErrorData, type Result } from '../api/errors.ts';
 import { contract, isOperationName, type KeywardenApi, type OperationName, type ResponseOf } from '../api/contract.ts';
-import { AuditLog, type AuditDetail, type AuditOptions, type AuditRecord } from '../audit/audit-log.ts';
+import { AuditLog, type AuditOptions, type AuditRecord } from '../audit/audit-log.ts';
 import type { CryptoSuite } from '../crypto/types.ts';
 import { defaultSuite } from '../crypto/suite.ts';
 import { runSelfTest } from '../crypto/self-test.ts';
@@ -15,6 +15,7 @@ import { SoftwareKeyStore, type KeyStore } from '../kms/keystore.ts';
 import { runDueWork } from '../kms/scheduler.ts';
 import { systemClock, systemRandom, type Clock, type Random } from '../ports/index.ts';
 import { Vault } from '../vault/vault.ts';
+import { changeTracker, type ChangeTracker } from '../catalogue/change-tracker.ts';
 import type { ScryptParams } from '../vault/root-key.ts';
 import { kmsHandlers, type VaultOperation } from './handlers.ts';
 import type { TokenOperation } from '../api/ops/tokens.ts';
@@ -62,6 +63,23 @@ function schemaError(e: z.ZodError): KwError {
   return new KwError(missing ? 'MissingParameter' : 'InvalidParameter', `${path}: ${missing ? 'is required' : first?.message ?? 'invalid'}`, { field: path });
 }
 
+/**
+ * What every call's context shares: the services and `write`. Each call gets an object
+ * whose prototype is this, plus its own audit facts, so starting a call copies nothing.
+ */
+function callPrototype(svc: Services): Services & Pick<CallContext, 'write'> {
+  return Object.assign(Object.create(null) as object, svc, {
+    write<T>(this: CallContext & { wrote: boolean }, fn: () => T): T {
+      return this.db.transaction(() => {
+        const r = fn();
+        this.audit.appendInTransaction({ event: this.event, actor: this.actor, keyId: this.keyId, outcome: 'success', detail: this.detail });
+        this.wrote = true;
+        return r;
+      })();
+    },
+  });
+}
+
 export class Keywarden {
   readonly services: Services;
   private readonly selfTest: { ok: boolean; failures: string[] };
@@ -70,6 +88,8 @@ export class Keywarden {
   private readonly tokenSession: TokenSession;
   /** The vault's PKCS#11 tokens: bridges per module and who is logged in (never a PIN). */
   readonly tokens: TokenSessions;
+  private readonly callProto: Services & Pick<CallContext, 'write'>;
+  private readonly changes: ChangeTracker;
 
   private constructor(readonly options: KeywardenOptions, vault: Vault, suite: CryptoSuite, clock: Clock, random: Random) {
     const audit = new AuditLog(vault.db, clock, options.audit);
@@ -92,6 +112,8 @@ export class Keywarden {
       keystores: { SOFTWARE: new SoftwareKeyStore(vault, suite, random), HSM: options.hsmKeyStore ?? hsm },
       tokenKeys: new TokenKeys(this.tokens, hsm, suite),
     };
+    this.callProto = callPrototype(this.services);
+    this.changes = changeTracker(vault.db);
     this.selfTest = runSelfTest(suite);
     this.session = { services: this.services, scryptCost: options.scryptCost, selfTest: this.selfTest, runDueWork: () => runDueWork(this.services) };
     this.tokenSession = { services: this.services, tokens: this.tokens, hsm, profileFile, runDueWork: () => runDueWork(this.services) };
@@ -118,6 +140,7 @@ export class Keywarden {
   async call(name: string, request: unknown, caller: Caller): Promise<Result<unknown>> {
     if (!isOperationName(name)) return { ok: false, error: { code: 'UnknownOperation', message: `unknown operation '${String(name).slice(0, 64)}'` } };
     const def = contract[name];
+    this.changes.beginCall();
     const ctx = this.context(name, caller);
     try {
       this.services.audit.assertHealthy();
@@ -165,23 +188,12 @@ export class Keywarden {
   }
 
   private context(name: OperationName, caller: Caller): CallContext & { wrote: boolean } {
-    const svc = this.services;
-    const ctx = {
-      ...svc,
-      actor: caller.actor,
-      event: contract[name].event,
-      keyId: null as string | null,
-      detail: null as AuditDetail | null,
-      wrote: false,
-      write<T>(fn: () => T): T {
-        return svc.db.transaction(() => {
-          const r = fn();
-          svc.audit.appendInTransaction({ event: ctx.event, actor: ctx.actor, keyId: ctx.keyId, outcome: 'success', detail: ctx.detail });
-          ctx.wrote = true;
-          return r;
-        })();
-      },
-    };
+    const ctx = Object.create(this.callProto) as CallContext & { wrote: boolean; actor: string; event: string };
+    ctx.actor = caller.actor;
+    ctx.event = contract[name].event;
+    ctx.keyId = null;
+    ctx.detail = null;
+    ctx.wrote = false;
     return ctx;
   }
 
