@@ -10,6 +10,7 @@ import { auditOps } from './ops/audit.ts';
 import { byokOps } from './ops/byok.ts';
 import { certificateOps } from './ops/certificates.ts';
 import { tokenOps } from './ops/tokens.ts';
+import { overviewOps } from './ops/overview.ts';
 import type { OperationDef } from './operation.ts';
 
 export const contract = {
@@ -20,6 +21,7 @@ export const contract = {
   ...byokOps,
   ...certificateOps,
   ...tokenOps,
+  ...overviewOps,
 } as const;
 
 export type Contract = typeof contract;

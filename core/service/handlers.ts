@@ -19,6 +19,7 @@ import { getParametersForImport } from '../byok/import-params.ts';
 import * as dataKeyExport from '../byok/data-key-export.ts';
 import * as byokPrepare from '../byok/prepare.ts';
 import { certificateHandlers } from '../certs/operations.ts';
+import { describeVaultOverview } from '../kms/overview.ts';
 
 export type Handler<N extends OperationName> = (req: ParsedRequestOf<N>, ctx: CallContext) => ResponseOf<N> | Promise<ResponseOf<N>>;
 export type HandlerTable<N extends OperationName = OperationName> = { [K in N]: Handler<K> };
@@ -77,4 +78,5 @@ export const kmsHandlers: HandlerTable<Exclude<OperationName, VaultOperation | T
   listByokPackages: byokPrepare.listByokPackages,
   getByokEscrow: byokPrepare.getByokEscrow,
   ...certificateHandlers,
+  describeVaultOverview,
 };
