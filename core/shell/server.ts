@@ -104,8 +104,10 @@ export function createShellHandler(o: { files: StaticFiles; target: CallTarget; 
       if (req.method !== 'POST') return refuse(res, 405, 'method not allowed');
       if (req.headers.origin !== origin) return refuse(res, 403, 'wrong origin');
       if (!sameToken(req.headers[SHELL_TOKEN_HEADER], tokenBytes)) return refuse(res, 401, 'missing or wrong token');
-      const name = decodeURIComponent(url.slice(SHELL_API_PREFIX.length).split('?')[0] ?? '');
-      handleApi(req, res, name, o.target, o.actor).catch(() => {
+      // Operation names are plain identifiers: anything else (including malformed %-escapes,
+      // which would make decodeURIComponent throw) is simply not an operation.
+      const name = url.slice(SHELL_API_PREFIX.length).split('?')[0] ?? '';
+      handleApi(req, res, /^[A-Za-z]{1,64}$/.test(name) ? name : '?', o.target, o.actor).catch(() => {
         if (!res.headersSent) refuse(res, 500, 'internal error');
       });
       return;

@@ -87,6 +87,11 @@ describe('browser shell guards', () => {
     assert.equal((JSON.parse(unknown.body) as { error: { code: string } }).error.code, 'UnknownOperation');
     const text = await raw(shell, { method: 'POST', path: '/api/getRandom', headers: { 'content-type': 'text/plain', host: host(), origin: shell.origin, 'x-keywarden-token': shell.token }, body: '{}' });
     assert.equal(text.status, 415);
+    for (const path of ['/api/%E0%A4%A', '/api/get%52andom', '/api/../getRandom', '/api/' + 'a'.repeat(200)]) {
+      const odd = await raw(shell, { method: 'POST', path, headers: { 'content-type': 'application/json', host: host(), origin: shell.origin, 'x-keywarden-token': shell.token }, body: '{}' });
+      assert.equal((JSON.parse(odd.body) as { error: { code: string } }).error.code, 'UnknownOperation', path);
+    }
+    assert.equal((await api({ origin: shell.origin, 'x-keywarden-token': shell.token })).status, 200, 'the shell is still up');
   });
 
   test('the renderer is served with the strict CSP; unknown paths and traversal get 404', async () => {
