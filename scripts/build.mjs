@@ -39,31 +39,27 @@ async function buildRenderer() {
   cpSync(join(root, 'renderer/styles.css'), join(out, 'app.css'));
 }
 
+/** An ESM bundle for Electron's Node side; npm packages (native modules included) stay external. */
+function nodeBundle(entry, outfile) {
+  return build({
+    entryPoints: [join(root, entry)],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: ['node22'],
+    packages: 'external',
+    logLevel: 'warning',
+  });
+}
+
 async function buildElectron() {
   const out = join(dist, 'electron');
   rmSync(out, { recursive: true, force: true });
-  // Main: ESM like the rest of the project; npm packages (native modules included) stay external.
-  await build({
-    entryPoints: [join(root, 'electron/main.ts')],
-    outfile: join(out, 'main.js'),
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: ['node22'],
-    packages: 'external',
-    logLevel: 'warning',
-  });
-  // The PKCS#11 bridge child, forked by the main process: its own bundle, native modules external.
-  await build({
-    entryPoints: [join(root, 'core/pkcs11/worker.ts')],
-    outfile: join(out, 'pkcs11-worker.mjs'),
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: ['node22'],
-    packages: 'external',
-    logLevel: 'warning',
-  });
+  // Main: ESM like the rest of the project.
+  await nodeBundle('electron/main.ts', join(out, 'main.js'));
+  // The PKCS#11 bridge child, forked by the main process from its own bundle.
+  await nodeBundle('core/pkcs11/worker.ts', join(out, 'pkcs11-worker.mjs'));
   // Preload: a sandboxed preload must be one CommonJS file that requires only 'electron'.
   await build({
     entryPoints: [join(root, 'electron/preload.ts')],

@@ -13,18 +13,8 @@ import { checkImportedPrivateKey } from '../../core/byok/private-key-check.ts';
 import { systemRandom } from '../../core/ports/index.ts';
 import { defaultSuite } from '../../core/crypto/suite.ts';
 import { b64, byokVault, snapshot } from './harness.ts';
+import { prng } from '../helpers/prng.ts';
 
-/** mulberry32: a tiny seeded generator, so every run tries the same cases. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Truncations (every length up to `maxTrunc`, evenly spread), bit flips and random inputs. */
 function mutations(valid: Buffer, seed: number, counts = { trunc: 120, flips: 160, random: 80 }): Buffer[] {

@@ -8,6 +8,7 @@ import { parseCertificate, parseCertificateBundle, parseCsr } from '../../core/x
 import { importPkcs12, decryptPkcs8 } from '../../core/x509/pkcs12.ts';
 import { pemEncode } from '../../core/x509/der.ts';
 import { KwError } from '../../core/api/errors.ts';
+import { prng } from '../helpers/prng.ts';
 
 const d = new OpensslDir();
 after(() => d.cleanup());
@@ -17,17 +18,6 @@ d.run(['req', '-new', '-key', 'f-sm2.key', '-out', 'f.csr', '-subj', '/CN=csr', 
 d.run(['pkcs12', '-export', '-inkey', 'f-ec.key', '-in', 'f-ec.pem', '-passout', 'pass:pw', '-out', 'f.p12']);
 d.run(['pkcs8', '-topk8', '-in', 'f-ec.key', '-passout', 'pass:pw', '-outform', 'DER', '-out', 'f.p8']);
 
-// mulberry32: small, seeded, good enough to spread mutations.
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutants(valid: Uint8Array, seed: number, count: number): Uint8Array[] {
   const r = prng(seed);
