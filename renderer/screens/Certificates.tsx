@@ -73,10 +73,10 @@ function CertificateDetail({ id, onChanged }: { id: string; onChanged: () => voi
             <tbody>
               {chain.path.map((c) => (
                 <tr key={c.sha256}>
-                  <td>{c.role}</td>
+                  <td>{t(`certs.roles.${c.role}`)}</td>
                   <td className="mono small">{c.subject}</td>
                   <td>{formatDate(c.notAfter, i18n.language)}</td>
-                  <td className={c.reasons.length ? 'bad' : 'good'}>{c.reasons.join(', ') || c.validity}</td>
+                  <td className={c.reasons.length ? 'bad' : 'good'}>{c.reasons.join(', ') || t(`certs.validity.${c.validity}`)}</td>
                 </tr>
               ))}
             </tbody>

@@ -42,7 +42,7 @@ export function OperationConsole({ names }: { names: string[] }) {
           <li key={n}>
             <button className={`nav-item${n === name ? ' active' : ''}`} onClick={() => { setName(n); setResponse(null); setError(null); }} title={OPERATIONS[n]?.summary}>
               <span className="mono">{n}</span>
-              <span className={`badge kind-${OPERATIONS[n]?.kind}`}>{OPERATIONS[n]?.kind}</span>
+              <span className={`badge kind-${OPERATIONS[n]?.kind}`}>{OPERATIONS[n] ? t(`domain.kinds.${OPERATIONS[n].kind}`) : ''}</span>
             </button>
           </li>
         ))}

@@ -57,7 +57,7 @@ export function VersionsSection({ meta, act, refreshKey }: { meta: KeyMetadata; 
           {versions.map((v) => (
             <tr key={v.keyVersionId} data-testid="version-row" data-primary={v.isPrimary}>
               <td className="mono">{v.keyVersionId} {v.isPrimary ? <span className="badge primary">{t('detail.primary')}</span> : null}</td>
-              <td>{t(`keyState.${v.keyVersionState}`)}</td>
+              <td>{t(`detail.versionStates.${v.keyVersionState}`)}</td>
               <td>{formatDate(v.createdAt, i18n.language)}</td>
             </tr>
           ))}

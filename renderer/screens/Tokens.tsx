@@ -46,7 +46,7 @@ function TokenRow({ token, onChanged, onError }: { token: TokenView; onChanged: 
         <td>{token.model}</td>
         <td className="mono">{token.serial}</td>
         <td><PinState s={token.userPin} /></td>
-        <td>{token.loggedInAs ? t('tokens.loggedAs', { who: token.loggedInAs }) : t('tokens.notLoggedIn')}</td>
+        <td>{token.loggedInAs ? t('tokens.loggedAs', { who: t(`tokens.userTypes.${token.loggedInAs}`) }) : t('tokens.notLoggedIn')}</td>
         <td>
           {token.loggedInAs ? (
             <button onClick={() => void api.tokenLogout({ tokenLabel: token.label }).then(onChanged, (e) => onError(errorData(e)))}>{t('tokens.logout')}</button>

@@ -173,6 +173,11 @@ describe('console: key detail, workbench, other screens', () => {
         await page.click(`[data-testid=nav-${nav}]`);
         await page.waitForSelector(`[data-testid=screen-${nav}]`);
         if (nav === 'audit') await page.waitForSelector('[data-testid=audit-row]');
+        if (nav === 'overview') {
+          await page.waitForSelector('[data-testid=keys-by-spec]');
+          assert.match(await page.locator('[data-testid=keys-by-spec]').innerText(), /SM2\s+1/);
+          assert.match(await page.locator('[data-testid=due-rotation]').innerText(), /30 天内待轮转/);
+        }
         await screenshot(page, `${name}-zh`);
       }
       await page.click('[data-testid=nav-audit]');
