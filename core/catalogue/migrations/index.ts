@@ -6,6 +6,7 @@ import { m001Initial } from './001-initial.ts';
 import { m002Byok } from './002-byok.ts';
 import { m003Certificates } from './003-certificates.ts';
 import { m004TokenHeldMaterial } from './004-token-held-material.ts';
+import { m005KeyCountsIndex } from './005-key-counts-index.ts';
 
 export interface Migration {
   version: number;
@@ -13,4 +14,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Byok, m003Certificates, m004TokenHeldMaterial];
+export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Byok, m003Certificates, m004TokenHeldMaterial, m005KeyCountsIndex];
