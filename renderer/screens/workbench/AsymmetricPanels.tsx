@@ -8,22 +8,28 @@ import { ErrorBanner } from '../../components/ui.tsx';
 import { base64ToText } from '../../format.ts';
 import { DataInput, inputToBase64, KeyPicker, Output, useEnabledKeys, useRunner, VersionPicker, type InputFormat } from './common.tsx';
 
-export function SignPanel() {
-  const { t } = useTranslation();
-  const { api } = useServices();
-  const keys = useEnabledKeys('SIGN_VERIFY', 'asymmetric');
+/** Key, version and algorithm choice for one asymmetric usage; the algorithm follows the key's spec. */
+function useAsymmetricChoice(usage: 'SIGN_VERIFY' | 'ENCRYPT_DECRYPT', capability: 'signAlgorithms' | 'encryptAlgorithms') {
+  const keys = useEnabledKeys(usage, 'asymmetric');
   const [cmkUuid, setCmk] = useState('');
   const [keyVersionId, setVersion] = useState('');
   const spec = keys.find((k) => k.cmkUuid === cmkUuid)?.keySpec;
-  const algorithms = spec ? SPEC_CAPABILITIES[spec].signAlgorithms : [];
+  const algorithms: readonly string[] = spec ? SPEC_CAPABILITIES[spec][capability] : [];
   const [algorithm, setAlgorithm] = useState('');
+  useEffect(() => setAlgorithm(algorithms[0] ?? ''), [spec]); // eslint-disable-line react-hooks/exhaustive-deps
+  return { keys, cmkUuid, setCmk, keyVersionId, setVersion, algorithms, algorithm, setAlgorithm };
+}
+
+export function SignPanel() {
+  const { t } = useTranslation();
+  const { api } = useServices();
+  const { keys, cmkUuid, setCmk, keyVersionId, setVersion, algorithms, algorithm, setAlgorithm } = useAsymmetricChoice('SIGN_VERIFY', 'signAlgorithms');
   const [messageType, setMessageType] = useState<'RAW' | 'DIGEST'>('RAW');
   const [message, setMessage] = useState('');
   const [format, setFormat] = useState<InputFormat>('text');
   const [signature, setSignature] = useState('');
   const [verdict, setVerdict] = useState<boolean | null>(null);
   const r = useRunner();
-  useEffect(() => setAlgorithm(algorithms[0] ?? ''), [spec]); // eslint-disable-line react-hooks/exhaustive-deps
   const common = () => {
     const m = inputToBase64(message, format);
     if (m === null) throw Object.assign(new Error(t('workbench.notBase64')), { code: 'InvalidParameter' });
@@ -64,18 +70,12 @@ export function SignPanel() {
 export function AsymEncryptPanel() {
   const { t } = useTranslation();
   const { api } = useServices();
-  const keys = useEnabledKeys('ENCRYPT_DECRYPT', 'asymmetric');
-  const [cmkUuid, setCmk] = useState('');
-  const [keyVersionId, setVersion] = useState('');
-  const spec = keys.find((k) => k.cmkUuid === cmkUuid)?.keySpec;
-  const algorithms = spec ? SPEC_CAPABILITIES[spec].encryptAlgorithms : [];
-  const [algorithm, setAlgorithm] = useState('');
+  const { keys, cmkUuid, setCmk, keyVersionId, setVersion, algorithms, algorithm, setAlgorithm } = useAsymmetricChoice('ENCRYPT_DECRYPT', 'encryptAlgorithms');
   const [input, setInput] = useState('');
   const [format, setFormat] = useState<InputFormat>('text');
   const [ciphertext, setCiphertext] = useState('');
   const [plain, setPlain] = useState<string | null>(null);
   const r = useRunner();
-  useEffect(() => setAlgorithm(algorithms[0] ?? ''), [spec]); // eslint-disable-line react-hooks/exhaustive-deps
   const alg = algorithm as RequestOf<'asymmetricEncrypt'>['algorithm'];
   return (
     <div className="panel-grid" data-testid="wb-asym">
