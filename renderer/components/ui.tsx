@@ -3,6 +3,7 @@ import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ErrorData } from '../../core/api/errors.ts';
 import type { KeyState } from '../../core/domain/key-states.ts';
+import { chainRefusal } from '../i18n/chain-reasons.ts';
 
 export function Field(props: { label: string; hint?: string; error?: string | null; required?: boolean; counter?: string; children: (id: string) => ReactNode }) {
   const id = useId();
@@ -31,6 +32,7 @@ export function ErrorBanner({ error, onClose }: { error: ErrorData | null; onClo
     <div className="banner error" role="alert" data-testid="error-banner" data-code={error.code}>
       <strong>{t('common.errorTitle')}</strong> <code>{error.code}</code> {t(`errors.${error.code}`)}
       {error.details?.field ? <span className="detail"> ({String(error.details.field)})</span> : null}
+      {error.code === 'CertificateChainInvalid' ? <span className="detail"> {chainRefusal(t, error.details)}</span> : null}
       {onClose ? (
         <button className="link" onClick={onClose} aria-label={t('common.close')}>
           ×

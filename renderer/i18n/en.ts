@@ -1,5 +1,7 @@
 /** English. Typed by the zh-CN catalogue's shape: a missing or extra key is a compile error. */
 import { errorsEn } from './errors.ts';
+import { operationTitlesEn } from './operations.ts';
+import { chainReasonsEn } from './chain-reasons.ts';
 import type { Messages } from './index.ts';
 
 export const en: Messages = {
@@ -119,6 +121,7 @@ export const en: Messages = {
     expiring: '{{warning}} expiring soon, {{expired}} expired', daysLeft: '{{count}} days left', none: 'No certificates', more: 'More operations (create CSR, import certificate / chain / PKCS#12, UKey certificates)',
     statuses: { PendingIssue: 'Pending issue', Enabled: 'Enabled', Disabled: 'Disabled', Revoked: 'Revoked' }, kinds: { KMS: 'Managed key', UKEY: 'UKey certificate' },
     roles: { leaf: 'Leaf', intermediate: 'Intermediate', root: 'Root' }, validity: { ok: 'Valid', expired: 'Expired', notYetValid: 'Not yet valid' },
+    reasons: chainReasonsEn, reasonSeparator: '; ',
   },
   tokens: {
     title: 'UKeys / tokens', module: 'PKCS#11 module', modulePath: 'Module path', configure: 'Load and save', notConfigured: 'No PKCS#11 module is configured yet.', tokens: 'Tokens', label: 'Label',
@@ -127,5 +130,6 @@ export const en: Messages = {
     confirmFinalTry: 'Only one PIN attempt is left; a wrong PIN locks the token. Try anyway?', more: 'More operations (change PIN, initialise, certificates, signing, token unlock)', specs: 'Key specs it can hold',
     library: 'Library', userTypes: { user: 'user', so: 'security officer (SO)' },
   },
+  operations: operationTitlesEn,
   errors: errorsEn,
 };

@@ -1,5 +1,7 @@
 /** Simplified Chinese, the first language. en.ts must have exactly these keys (checked by type). */
 import { errorsZh } from './errors.ts';
+import { operationTitlesZh } from './operations.ts';
+import { chainReasonsZh } from './chain-reasons.ts';
 
 export const zhCN = {
   app: { name: 'Keywarden 密钥管理', tagline: '离线密钥管理控制台', loading: '加载中…', ready: '就绪' },
@@ -118,6 +120,7 @@ export const zhCN = {
     expiring: '{{warning}} 个即将过期，{{expired}} 个已过期', daysLeft: '剩余 {{count}} 天', none: '暂无证书', more: '更多操作（创建 CSR、导入证书 / 证书链 / PKCS#12、UKey 证书）',
     statuses: { PendingIssue: '待签发', Enabled: '启用中', Disabled: '已禁用', Revoked: '已吊销' }, kinds: { KMS: '托管私钥', UKEY: 'UKey 证书' },
     roles: { leaf: '终端证书', intermediate: '中间证书', root: '根证书' }, validity: { ok: '有效', expired: '已过期', notYetValid: '尚未生效' },
+    reasons: chainReasonsZh, reasonSeparator: '；',
   },
   tokens: {
     title: 'UKey / 令牌', module: 'PKCS#11 模块', modulePath: '模块路径', configure: '加载并保存', notConfigured: '尚未配置 PKCS#11 模块。', tokens: '令牌', label: '标签',
@@ -126,5 +129,6 @@ export const zhCN = {
     confirmFinalTry: 'PIN 仅剩最后一次尝试机会，输错将锁定令牌。仍要尝试？', more: '更多操作（修改 PIN、初始化、证书、签名、令牌解锁）', specs: '可承载的密钥类型',
     library: '库信息', userTypes: { user: '用户', so: '安全管理员 (SO)' },
   },
+  operations: operationTitlesZh,
   errors: errorsZh,
 };

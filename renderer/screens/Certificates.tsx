@@ -9,6 +9,7 @@ import { ConfirmDialog, CopyValue, ErrorBanner, Section } from '../components/ui
 import { formatDate } from '../format.ts';
 import { operationsOf } from '../domains.ts';
 import { OperationConsole } from './Domain.tsx';
+import { chainReasonsText } from '../i18n/chain-reasons.ts';
 
 type Target = 'Enabled' | 'Disabled' | 'Revoked';
 
@@ -68,7 +69,7 @@ function CertificateDetail({ id, onChanged }: { id: string; onChanged: () => voi
       </dl>
       {chain ? (
         <>
-          <div className={`banner ${chain.ok ? 'info' : 'error'}`}>{chain.ok ? t('certs.chainOk') : t('certs.chainBad', { reasons: chain.reasons.join(', ') })}</div>
+          <div className={`banner ${chain.ok ? 'info' : 'error'}`} data-testid="chain-banner">{chain.ok ? t('certs.chainOk') : t('certs.chainBad', { reasons: chainReasonsText(t, chain.reasons) })}</div>
           <table className="simple dense">
             <tbody>
               {chain.path.map((c) => (
@@ -76,7 +77,7 @@ function CertificateDetail({ id, onChanged }: { id: string; onChanged: () => voi
                   <td>{t(`certs.roles.${c.role}`)}</td>
                   <td className="mono small">{c.subject}</td>
                   <td>{formatDate(c.notAfter, i18n.language)}</td>
-                  <td className={c.reasons.length ? 'bad' : 'good'}>{c.reasons.join(', ') || t(`certs.validity.${c.validity}`)}</td>
+                  <td className={c.reasons.length ? 'bad' : 'good'}>{c.reasons.length ? chainReasonsText(t, c.reasons) : t(`certs.validity.${c.validity}`)}</td>
                 </tr>
               ))}
             </tbody>

@@ -13,7 +13,7 @@ import { ErrorBanner } from '../components/ui.tsx';
 import { OPERATIONS } from '../domains.ts';
 
 export function OperationConsole({ names }: { names: string[] }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { api } = useServices();
   const [name, setName] = useState(names[0] ?? '');
   const [request, setRequest] = useState('{}');
@@ -40,16 +40,21 @@ export function OperationConsole({ names }: { names: string[] }) {
       <ul className="op-list" aria-label={t('domain.operations')}>
         {names.map((n) => (
           <li key={n}>
-            <button className={`nav-item${n === name ? ' active' : ''}`} onClick={() => { setName(n); setResponse(null); setError(null); }} title={OPERATIONS[n]?.summary}>
-              <span className="mono">{n}</span>
+            <button className={`nav-item op-item${n === name ? ' active' : ''}`} onClick={() => { setName(n); setResponse(null); setError(null); }} title={n} data-testid={`op-${n}`}>
+              <span className="op-names">
+                <span className="op-title">{t(`operations.${n}`, { defaultValue: n })}</span>
+                <span className="mono small muted">{n}</span>
+              </span>
               <span className={`badge kind-${OPERATIONS[n]?.kind}`}>{OPERATIONS[n] ? t(`domain.kinds.${OPERATIONS[n].kind}`) : ''}</span>
             </button>
           </li>
         ))}
       </ul>
       <div className="op-form">
-        <h3 className="mono">{name}</h3>
-        <p className="muted small">{OPERATIONS[name]?.summary}</p>
+        <h3 data-testid="op-title">{t(`operations.${name}`, { defaultValue: name })}</h3>
+        <p className="mono small muted">{name}</p>
+        {/* The contract's summaries are English; they add detail only where English is the officer's language. */}
+        {i18n.language === 'en' && OPERATIONS[name]?.summary ? <p className="muted small">{OPERATIONS[name].summary}</p> : null}
         <label className="field">
           <span>{t('domain.request')}</span>
           <textarea rows={8} className="mono" value={request} onChange={(e) => setRequest(e.target.value)} data-testid="op-request" />

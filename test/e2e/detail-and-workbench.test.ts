@@ -178,8 +178,27 @@ describe('console: key detail, workbench, other screens', () => {
           assert.match(await page.locator('[data-testid=keys-by-spec]').innerText(), /SM2\s+1/);
           assert.match(await page.locator('[data-testid=due-rotation]').innerText(), /30 天内待轮转/);
         }
+        if (nav === 'byok' || nav === 'certificates' || nav === 'tokens') {
+          // The operation consoles title each operation in the officer's language, name beside it.
+          const title = await page.locator('[data-testid=op-title]').innerText();
+          assert.match(title, /[\u4e00-\u9fff]/);
+          assert.doesNotMatch(await page.locator('.op-form').innerText(), /\b(the|a|an) [a-z]+ [a-z]+/i);
+        }
         await screenshot(page, `${name}-zh`);
       }
+      // A certificate made through the console waits for its CA; its chain check says so in Chinese.
+      await page.click('[data-testid=nav-certificates]');
+      await page.click('[data-testid=op-createCertificate]');
+      assert.equal(await page.locator('[data-testid=op-title]').innerText(), '创建证书（生成密钥对和 CSR）');
+      await page.fill('[data-testid=op-request]', JSON.stringify({ subject: { CN: 'e2e.example' }, keySpec: 'EC_P256', name: 'e2e-cert' }));
+      await page.click('[data-testid=op-call]');
+      await page.waitForSelector('[data-testid=op-response]');
+      await page.click('[data-testid=nav-overview]');
+      await page.click('[data-testid=nav-certificates]');
+      await page.click('[data-testid=cert-table] >> text=e2e-cert');
+      await page.click('[data-testid=cert-detail] >> text=校验证书链');
+      assert.match(await page.locator('[data-testid=chain-banner]').innerText(), /证书链校验失败：证书尚待签发/);
+      await screenshot(page, '20-certificate-chain-zh');
       await page.click('[data-testid=nav-audit]');
       await page.click('[data-testid=verify-chain]');
       assert.match(await page.locator('[data-testid=chain-result]').innerText(), /哈希链完整/);

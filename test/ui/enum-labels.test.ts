@@ -15,6 +15,10 @@ import type { KeyVersion } from '../../core/api/ops/keys.ts';
 import type { AuditEvent } from '../../core/api/ops/audit.ts';
 import type { TokenView } from '../../core/api/ops/tokens.ts';
 import type { OperationKind } from '../../core/api/operation.ts';
+import { OPERATION_NAMES } from '../../core/api/contract.ts';
+import type { ChainReasonCode } from '../../renderer/i18n/chain-reasons.ts';
+import { chainReasonsText, chainRefusal } from '../../renderer/i18n/chain-reasons.ts';
+import { createI18n } from '../../renderer/i18n/index.ts';
 
 // Each union is spelt out as a record over it: a missing or extra member is a compile error.
 const all = <K extends string>(r: Record<K, 1>) => Object.keys(r) as K[];
@@ -25,6 +29,11 @@ const CERT_KINDS = all<CertificateInfo['kind']>({ KMS: 1, UKEY: 1 });
 const OUTCOMES = all<AuditEvent['outcome']>({ success: 1, failure: 1 });
 const USER_TYPES = all<NonNullable<TokenView['loggedInAs']>>({ user: 1, so: 1 });
 const KINDS = all<OperationKind>({ read: 1, write: 1, crypto: 1, session: 1 });
+// core/x509/chain.ts's ChainReason, plus the certificate layer's pendingIssue and unusedCertificates.
+const CHAIN_REASONS = all<ChainReasonCode>({
+  badSignature: 1, unsupportedAlgorithm: 1, expired: 1, notYetValid: 1, issuerNotCa: 1, keyUsage: 1, pathLenExceeded: 1,
+  missingIssuer: 1, untrustedRoot: 1, unknownCriticalExtension: 1, pathTooLong: 1, pendingIssue: 1, unusedCertificates: 1,
+});
 
 function labels(m: Messages): Array<[string, Record<string, string>, readonly string[]]> {
   return [
@@ -40,6 +49,8 @@ function labels(m: Messages): Array<[string, Record<string, string>, readonly st
     ['audit', m.audit, OUTCOMES],
     ['tokens.userTypes', m.tokens.userTypes, USER_TYPES],
     ['domain.kinds', m.domain.kinds, KINDS],
+    ['certs.reasons', m.certs.reasons, CHAIN_REASONS],
+    ['operations', m.operations, OPERATION_NAMES],
   ];
 }
 
@@ -57,5 +68,30 @@ describe('enum labels', () => {
       if (ns === 'keyUsage' || ns === 'protection') continue; // the reference console shows these in English
       for (const v of values) assert.ok(/[\u4e00-\u9fff]/.test(table[v]!), `zh-CN ${ns}.${v} = ${table[v]}`);
     }
+  });
+
+  test('every contract operation has its own title in both languages, and zh-CN titles are Chinese', () => {
+    for (const [lang, m] of [['zh-CN', zhCN], ['en', en]] as const) {
+      const titles = m.operations as Record<string, string>;
+      assert.deepEqual(Object.keys(titles).sort(), [...OPERATION_NAMES].sort(), `${lang}: titles for exactly the contract's operations`);
+      const seen = new Map<string, string>();
+      for (const op of OPERATION_NAMES) {
+        const title = titles[op]!;
+        assert.notEqual(title, op, `${lang} ${op} is titled by its own name`);
+        assert.equal(seen.get(title), undefined, `${lang}: ${op} and ${seen.get(title)} share the title "${title}"`);
+        seen.set(title, op);
+      }
+    }
+    for (const op of OPERATION_NAMES) assert.ok(/[\u4e00-\u9fff]/.test(zhCN.operations[op]), `zh-CN operations.${op} = ${zhCN.operations[op]}`);
+  });
+
+  test('chain reasons read as sentences in the chosen language; unknown codes stay visible', () => {
+    const zh = createI18n('zh-CN');
+    assert.equal(chainReasonsText(zh.t, ['expired', 'missingIssuer']), '证书已过期；找不到签发者证书');
+    assert.equal(chainReasonsText(zh.t, ['someFutureReason']), 'someFutureReason');
+    assert.equal(chainRefusal(zh.t, { reasons: 'badSignature,issuerNotCa', unusedCertificates: 1 }), '签名校验失败；签发者不是 CA 证书；证书链中含有不在路径上的证书');
+    const enI18n = createI18n('en');
+    assert.equal(chainReasonsText(enI18n.t, ['pathLenExceeded', 'untrustedRoot']), 'issuer path length constraint exceeded; root not trusted');
+    assert.equal(chainRefusal(enI18n.t, { reasons: '', unusedCertificates: 0 }), '');
   });
 });
