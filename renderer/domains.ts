@@ -34,3 +34,14 @@ export function operationsOf(domain: Domain): OperationName[] {
   const order: Domain[] = ['certificates', 'tokens', 'byok'];
   return Object.keys(OPERATIONS).filter((name) => order.find((d) => DOMAIN_PATTERNS[d].test(name)) === domain) as OperationName[];
 }
+
+/**
+ * The operation an audit event records, to title it: the operation named like the event,
+ * else the first that records under that name (listKeys records listAliasKeys). Null for
+ * events no operation records (the scheduler's deleteKey).
+ */
+export function operationOfEvent(event: string): OperationName | null {
+  if (hasOperation(event)) return event as OperationName;
+  const found = Object.entries(OPERATIONS).find(([, info]) => info.event === event);
+  return found ? (found[0] as OperationName) : null;
+}

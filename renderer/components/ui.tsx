@@ -42,6 +42,24 @@ export function ErrorBanner({ error, onClose }: { error: ErrorData | null; onClo
   );
 }
 
+/**
+ * A file chooser labelled in the officer's language: the browser's own control speaks the
+ * browser's language instead. The input stays in the page (tests and drops reach it);
+ * the button is what keyboards and pointers use.
+ */
+export function FilePicker({ id, file, onChange, testId }: { id?: string; file: File | null; onChange: (file: File | null) => void; testId?: string }) {
+  const { t } = useTranslation();
+  const input = useRef<HTMLInputElement>(null);
+  const nameId = useId();
+  return (
+    <span className="file-picker">
+      <input ref={input} id={id} type="file" className="visually-hidden" tabIndex={-1} aria-describedby={nameId} onChange={(e) => onChange(e.target.files?.[0] ?? null)} data-testid={testId} />
+      <button type="button" onClick={() => input.current?.click()} aria-describedby={nameId}>{t('common.chooseFile')}</button>
+      <span id={nameId} className={file ? 'small' : 'muted small'}>{file ? file.name : t('common.noFile')}</span>
+    </span>
+  );
+}
+
 export function StateBadge({ state }: { state: KeyState }) {
   const { t } = useTranslation();
   return <span className={`badge state-${state}`}>{t(`keyState.${state}`)}</span>;

@@ -12,6 +12,7 @@ export const en: Messages = {
     notEnabled: 'Off', optional: 'Optional', required: 'Required', working: 'Working…', done: 'Done', back: 'Back', run: 'Run',
     total: '{{count}} in total', page: 'Page {{page}}', prev: 'Previous', next: 'Next', all: 'All', apply: 'Apply', export: 'Export',
     errorTitle: 'Operation failed', text: 'Text', base64: 'Base64', result: 'Result', valid: 'Valid', invalid: 'Invalid', days: '{{count}} days',
+    chooseFile: 'Choose file', noFile: 'No file chosen',
   },
   nav: {
     overview: 'Overview', keys: 'Keys', workbench: 'Crypto workbench', byok: 'Import keys (BYOK)', certificates: 'Certificates', tokens: 'UKeys / tokens',
@@ -97,6 +98,7 @@ export const en: Messages = {
     title: 'Audit log', event: 'Event', actor: 'Actor', keyId: 'Key ID', outcome: 'Outcome', at: 'Time', error: 'Error code', detail: 'Detail', seq: 'Seq',
     success: 'Success', failure: 'Failure', anyOutcome: 'Any outcome', verifyChain: 'Verify hash chain', exportJson: 'Export (JSON)', exportCsv: 'Export (CSV)',
     chainOk: 'Hash chain intact: {{count}} records', chainBroken: 'Hash chain broken at record {{seq}}!', empty: 'No record matches.',
+    otherEvents: { deleteKey: 'Delete a key (waiting period ended)' },
   },
   settings: {
     title: 'Settings', language: 'Language', followSystem: 'Follow the system', theme: 'Theme', light: 'Light', dark: 'Dark', idleLock: 'Lock when idle',

@@ -11,6 +11,7 @@ export const zhCN = {
     notEnabled: '未开启', optional: '可选', required: '必填', working: '处理中…', done: '完成', back: '返回', run: '执行',
     total: '共 {{count}} 条', page: '第 {{page}} 页', prev: '上一页', next: '下一页', all: '全部', apply: '应用', export: '导出',
     errorTitle: '操作失败', text: '文本', base64: 'Base64', result: '结果', valid: '有效', invalid: '无效', days: '{{count}} 天',
+    chooseFile: '选择文件', noFile: '未选择文件',
   },
   nav: {
     overview: '概览', keys: '密钥管理', workbench: '密码运算', byok: '导入密钥 (BYOK)', certificates: '证书', tokens: 'UKey / 令牌',
@@ -96,6 +97,7 @@ export const zhCN = {
     title: '审计日志', event: '事件', actor: '操作者', keyId: '密钥 ID', outcome: '结果', at: '时间', error: '错误码', detail: '详情', seq: '序号',
     success: '成功', failure: '失败', anyOutcome: '全部结果', verifyChain: '校验哈希链', exportJson: '导出 (JSON)', exportCsv: '导出 (CSV)',
     chainOk: '哈希链完整：{{count}} 条记录', chainBroken: '哈希链在第 {{seq}} 条记录处断裂！', empty: '没有符合条件的记录。',
+    otherEvents: { deleteKey: '删除密钥（预删除期满）' },
   },
   settings: {
     title: '设置', language: '界面语言', followSystem: '跟随系统', theme: '主题', light: '浅色', dark: '深色', idleLock: '空闲自动锁定',

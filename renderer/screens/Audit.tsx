@@ -8,6 +8,7 @@ import { useServices } from '../context.tsx';
 import { errorData } from '../api/client.ts';
 import { ErrorBanner } from '../components/ui.tsx';
 import { downloadBlob, formatDate } from '../format.ts';
+import { operationOfEvent } from '../domains.ts';
 
 const PAGE = 50;
 type Filters = Pick<RequestOf<'listAuditEvents'>, 'event' | 'keyId' | 'outcome' | 'actor'>;
@@ -24,6 +25,10 @@ function toCsv(events: AuditEvent[]): string {
 
 export function AuditScreen() {
   const { t, i18n } = useTranslation();
+  const eventTitle = (event: string) => {
+    const op = operationOfEvent(event);
+    return op ? t(`operations.${op}`) : t(`audit.otherEvents.${event}`, { defaultValue: event });
+  };
   const { api } = useServices();
   const [filters, setFilters] = useState<Filters>({});
   const [draft, setDraft] = useState<Filters>({});
@@ -87,7 +92,9 @@ export function AuditScreen() {
               <tr key={e.seq} data-testid="audit-row">
                 <td className="num">{e.seq}</td>
                 <td>{formatDate(e.at, i18n.language)}</td>
-                <td className="mono">{e.event}</td>
+                <td>
+                  {eventTitle(e.event)} <span className="mono small muted">{e.event}</span>
+                </td>
                 <td>{e.actor}</td>
                 <td className="mono small">{e.keyId ?? '--'}</td>
                 <td className={e.outcome === 'success' ? 'good' : 'bad'}>{t(`audit.${e.outcome}`)}</td>

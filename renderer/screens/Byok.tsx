@@ -7,7 +7,7 @@ import type { ErrorData } from '../../core/api/errors.ts';
 import { SPEC_CAPABILITIES } from '../../core/domain/key-specs.ts';
 import { useServices } from '../context.tsx';
 import { errorData } from '../api/client.ts';
-import { ErrorBanner, Field, Section } from '../components/ui.tsx';
+import { ErrorBanner, Field, FilePicker, Section } from '../components/ui.tsx';
 import { bytesToBase64, downloadBlob, formatDate } from '../format.ts';
 import { operationsOf } from '../domains.ts';
 import { OperationConsole } from './Domain.tsx';
@@ -118,8 +118,8 @@ export function ByokScreen() {
               <p className="muted small">{t('byok.commandsNote')}</p>
               <pre className="pem" data-testid="byok-commands">{opensslCommands(alg, materialBytes).join('\n')}</pre>
               <h4>{t('byok.step4')}</h4>
-              <Field label={t('byok.material')} required>{(id) => <input id={id} type="file" onChange={(e) => setMaterial(e.target.files?.[0] ?? null)} data-testid="byok-material" />}</Field>
-              {alg.startsWith('RSA_AES_KEY_WRAP') ? <Field label={t('byok.ephemeral')}>{(id) => <input id={id} type="file" onChange={(e) => setEphemeral(e.target.files?.[0] ?? null)} />}</Field> : null}
+              <Field label={t('byok.material')} required>{(id) => <FilePicker id={id} file={material} onChange={setMaterial} testId="byok-material" />}</Field>
+              {alg.startsWith('RSA_AES_KEY_WRAP') ? <Field label={t('byok.ephemeral')}>{(id) => <FilePicker id={id} file={ephemeral} onChange={setEphemeral} />}</Field> : null}
               <div className="inline">
                 <label className="field">
                   <span>{t('byok.expiration')}</span>

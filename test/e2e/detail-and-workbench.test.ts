@@ -172,7 +172,11 @@ describe('console: key detail, workbench, other screens', () => {
       for (const [nav, name] of [['audit', '12-audit'], ['settings', '13-settings'], ['byok', '14-byok'], ['certificates', '15-certificates'], ['tokens', '16-tokens'], ['overview', '17-overview-with-keys']] as const) {
         await page.click(`[data-testid=nav-${nav}]`);
         await page.waitForSelector(`[data-testid=screen-${nav}]`);
-        if (nav === 'audit') await page.waitForSelector('[data-testid=audit-row]');
+        if (nav === 'audit') {
+          await page.waitForSelector('[data-testid=audit-row]');
+          // Events are titled in the officer's language, the recorded name beside them.
+          assert.match(await page.locator('[data-testid=audit-table]').innerText(), /创建用户主密钥（CMK）\s+createKey/);
+        }
         if (nav === 'overview') {
           await page.waitForSelector('[data-testid=keys-by-spec]');
           assert.match(await page.locator('[data-testid=keys-by-spec]').innerText(), /SM2\s+1/);

@@ -1,8 +1,8 @@
 /** File envelope encryption: progress bar, cancel, throughput; the result is offered for download. */
-import { useRef, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useServices } from '../../context.tsx';
-import { ErrorBanner } from '../../components/ui.tsx';
+import { ErrorBanner, FilePicker } from '../../components/ui.tsx';
 import { base64ToBytes, downloadBlob, formatBytes } from '../../format.ts';
 import { decryptEnvelope, encryptEnvelope, EnvelopeError, type DataKeySource } from '../../crypto/envelope.ts';
 import { KeyPicker, useEnabledKeys, useRunner } from './common.tsx';
@@ -20,6 +20,7 @@ export function FilePanel() {
   const keys = useEnabledKeys('ENCRYPT_DECRYPT', 'symmetric');
   const [cmkUuid, setCmk] = useState('');
   const [file, setFile] = useState<File | null>(null);
+  const fileInputId = useId();
   const [job, setJob] = useState<Job | null>(null);
   const [result, setResult] = useState<{ name: string; blob: Blob } | null>(null);
   const [message, setMessage] = useState('');
@@ -68,10 +69,10 @@ export function FilePanel() {
     <div className="panel-grid" data-testid="wb-file">
       <p className="muted">{t('envelope.intro')}</p>
       <KeyPicker keys={keys} value={cmkUuid} onChange={setCmk} testId="wb-file-key" />
-      <label className="field">
-        <span>{t('envelope.pickFile')}</span>
-        <input type="file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} data-testid="wb-file-input" />
-      </label>
+      <div className="field">
+        <label htmlFor={fileInputId}>{t('envelope.pickFile')}</label>
+        <FilePicker id={fileInputId} file={file} onChange={setFile} testId="wb-file-input" />
+      </div>
       <div className="actions">
         <button className="primary" disabled={!file || !cmkUuid || running} onClick={() => void start('encrypt')} data-testid="wb-file-encrypt">{t('envelope.encryptFile')}</button>
         <button disabled={!file || running} onClick={() => void start('decrypt')} data-testid="wb-file-decrypt">{t('envelope.decryptFile')}</button>
