@@ -1,8 +1,8 @@
 /**
  * What each external KMS accepts, as data. prepareByok checks a request against its
  * target's record before any material is generated; adding a target or an algorithm is
- * a table edit. Sources: the targets' public import guides (Tianyi Cloud KMS manual in
- * /work/shared/seeds, Alibaba/Tencent GetParametersForImport, AWS "Importing key
+ * a table edit. Sources: the targets' public import guides (the Tianyi Cloud KMS manual,
+ * Alibaba/Tencent GetParametersForImport, AWS "Importing key
  * material" steps 2-3, Google Cloud KMS import methods, Azure Key Vault BYOK
  * specification, Vault/OpenBao transit "import" endpoint).
  */
