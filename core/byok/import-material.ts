@@ -87,7 +87,6 @@ function checkMaterial(ctx: CallContext, key: KeyRow, material: Buffer, alg: Imp
 }
 
 export async function importKeyMaterial(req: ParsedRequestOf<'importKeyMaterial'>, ctx: CallContext): Promise<ResponseOf<'importKeyMaterial'>> {
-  ctx.vault.requireUnlocked();
   const key = resolveKey(ctx.db, req.cmkUuid);
   ctx.keyId = key.id;
   requireImportable(key);

@@ -59,7 +59,6 @@ export function checkWrappingChoice(key: KeyRow, spec: ImportWrappingKeySpec, al
 }
 
 export async function getParametersForImport(req: ParsedRequestOf<'getParametersForImport'>, ctx: CallContext): Promise<ResponseOf<'getParametersForImport'>> {
-  ctx.vault.requireUnlocked();
   const key = resolveKey(ctx.db, req.cmkUuid);
   ctx.keyId = key.id;
   requireImportable(key);

@@ -218,7 +218,6 @@ function tokenPort(ctx: CallContext): TokenKeyPort {
 }
 
 export async function prepareByok(req: ParsedRequestOf<'prepareByok'>, ctx: CallContext): Promise<ResponseOf<'prepareByok'>> {
-  ctx.vault.requireUnlocked();
   const { pk, rule } = targetKey(req, req.keySpec);
   const escrowId = uuidFrom(ctx.random);
   if (req.source === 'SOFTWARE') {
@@ -243,7 +242,6 @@ function escrowRow(ctx: CallContext, escrowId: string): EscrowRow {
 }
 
 export async function rewrapByokEscrow(req: ParsedRequestOf<'rewrapByokEscrow'>, ctx: CallContext): Promise<ResponseOf<'rewrapByokEscrow'>> {
-  ctx.vault.requireUnlocked();
   const escrow = escrowRow(ctx, req.escrowId);
   const { pk, rule } = targetKey(req, escrow.key_spec);
   if (escrow.source === 'HSM') {

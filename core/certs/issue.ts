@@ -23,7 +23,6 @@ import { certificateColumns, getCertificateRow, insertCertificateRow, insertChai
 const IMPORTABLE_SPECS: ReadonlySet<string> = new Set<KeyPairSpec>(['RSA_2048', 'RSA_3072', 'RSA_4096', 'EC_P256', 'SM2']);
 
 export async function createCertificate(req: ParsedRequestOf<'createCertificate'>, ctx: CallContext): Promise<ResponseOf<'createCertificate'>> {
-  ctx.vault.requireUnlocked();
   if (req.protectionLevel === 'HSM') return createOnToken(req, ctx);
   if (req.tokenLabel !== undefined) throw new KwError('InvalidParameter', 'tokenLabel: names a token only with protectionLevel HSM', { field: 'tokenLabel' });
   const id = uuidFrom(ctx.random);
@@ -81,7 +80,6 @@ export function importCertificate(req: ParsedRequestOf<'importCertificate'>, ctx
 }
 
 export function importCertificateByPKCS12(req: ParsedRequestOf<'importCertificateByPKCS12'>, ctx: CallContext): ResponseOf<'importCertificateByPKCS12'> {
-  ctx.vault.requireUnlocked();
   const contents = importPkcs12(Buffer.from(req.pkcs12, 'base64'), req.password);
   try {
     const cert = parseCertificate(contents.certificate);

@@ -46,7 +46,6 @@ function messageInput(alg: string, messageType: 'RAW' | 'DIGEST', b64: string): 
 }
 
 function withPrivateKey<T>(ctx: CallContext, row: CertificateRow, use: (pkcs8: Buffer) => T): T {
-  ctx.vault.requireUnlocked();
   if (!row.sealed_private_key) throw new KwError('UnsupportedOperation', `certificate ${row.id} has no private key in the vault`);
   const key = ctx.vault.sealer().open(row.id, PRIVATE_KEY_SLOT, row.sealed_private_key);
   try {

@@ -28,7 +28,6 @@ function checkDigestLength(alg: string, messageType: string, input: Buffer): voi
 }
 
 export async function asymmetricSign(req: ParsedRequestOf<'asymmetricSign'>, ctx: CallContext): Promise<ResponseOf<'asymmetricSign'>> {
-  ctx.vault.requireUnlocked();
   const { key, version } = usableVersion(ctx, req.cmkUuid, req.keyVersionId, 'SIGN_VERIFY');
   requireAlgorithm(key, req.algorithm, SPEC_CAPABILITIES[key.spec].signAlgorithms);
   const input = decodeBase64(req.message);
@@ -61,7 +60,6 @@ export function asymmetricEncrypt(req: ParsedRequestOf<'asymmetricEncrypt'>, ctx
 }
 
 export async function asymmetricDecrypt(req: ParsedRequestOf<'asymmetricDecrypt'>, ctx: CallContext): Promise<ResponseOf<'asymmetricDecrypt'>> {
-  ctx.vault.requireUnlocked();
   const { key, version } = usableVersion(ctx, req.cmkUuid, req.keyVersionId, 'ENCRYPT_DECRYPT');
   requireAlgorithm(key, req.algorithm, SPEC_CAPABILITIES[key.spec].encryptAlgorithms);
   const pt = await keyStoreFor(ctx.keystores, key.protection_level).asymmetricDecrypt(key, version, req.algorithm, decodeBase64(req.ciphertextBlob));

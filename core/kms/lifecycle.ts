@@ -11,7 +11,6 @@ import { requireState } from './guards.ts';
 import { insertVersion, assertAsymmetricVersionRoom } from './versions.ts';
 
 export async function createKey(req: ParsedRequestOf<'createKey'>, ctx: CallContext): Promise<ResponseOf<'createKey'>> {
-  ctx.vault.requireUnlocked();
   const caps = SPEC_CAPABILITIES[req.keySpec];
   const origin = req.origin ?? 'KMS';
   const protectionLevel = req.protectionLevel ?? 'SOFTWARE';

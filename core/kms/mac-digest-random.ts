@@ -13,7 +13,6 @@ function usableMacKey(ctx: CallContext, ref: string): KeyRow {
 }
 
 export async function hmacCompute(req: ParsedRequestOf<'hmacCompute'>, ctx: CallContext): Promise<ResponseOf<'hmacCompute'>> {
-  ctx.vault.requireUnlocked();
   const key = usableMacKey(ctx, req.cmkUuid);
   const version = getVersion(ctx.db, key.id, key.primary_version_id!);
   const mac = await keyStoreFor(ctx.keystores, key.protection_level).mac(key, version, decodeBase64(req.message));
@@ -21,7 +20,6 @@ export async function hmacCompute(req: ParsedRequestOf<'hmacCompute'>, ctx: Call
 }
 
 export async function hmacVerify(req: ParsedRequestOf<'hmacVerify'>, ctx: CallContext): Promise<ResponseOf<'hmacVerify'>> {
-  ctx.vault.requireUnlocked();
   const key = usableMacKey(ctx, req.cmkUuid);
   const expected = decodeBase64(req.mac);
   const versions = req.keyVersionId ? [getVersion(ctx.db, key.id, req.keyVersionId)] : listVersions(ctx.db, key.id);

@@ -14,7 +14,6 @@ export function usableSymmetricKey(ctx: CallContext, ref: string): KeyRow {
 }
 
 export async function sealUnder(ctx: CallContext, key: KeyRow, plaintext: Uint8Array, context: Record<string, string> | undefined) {
-  ctx.vault.requireUnlocked();
   const versionId = key.primary_version_id;
   if (!versionId) throw new KwError('InvalidKeyState', `key ${key.id} has no primary version`);
   const version = getVersion(ctx.db, key.id, versionId);
@@ -26,7 +25,6 @@ export async function sealUnder(ctx: CallContext, key: KeyRow, plaintext: Uint8A
 
 /** The caller owns (and must zero) the returned plaintext. */
 export async function openBlob(ctx: CallContext, b64: string, context: Record<string, string> | undefined) {
-  ctx.vault.requireUnlocked();
   const blob = parseBlob(decodeBase64(b64));
   const key = getKeyRow(ctx.db, blob.keyId);
   if (!key) throw new KwError('KeyNotFound', `the key that made this ciphertext (${blob.keyId}) does not exist in this vault`);

@@ -62,7 +62,6 @@ export async function rotate(svc: Services, key: KeyRow, write: <T>(fn: () => T)
 }
 
 export async function rotateKey(req: ParsedRequestOf<'rotateKey'>, ctx: CallContext): Promise<ResponseOf<'rotateKey'>> {
-  ctx.vault.requireUnlocked();
   const key = resolveKey(ctx.db, req.cmkUuid);
   ctx.keyId = key.id;
   requireState(key, 'rotate');
@@ -72,7 +71,6 @@ export async function rotateKey(req: ParsedRequestOf<'rotateKey'>, ctx: CallCont
 }
 
 export async function createKeyVersion(req: ParsedRequestOf<'createKeyVersion'>, ctx: CallContext): Promise<ResponseOf<'createKeyVersion'>> {
-  ctx.vault.requireUnlocked();
   const key = resolveKey(ctx.db, req.cmkUuid);
   ctx.keyId = key.id;
   requireState(key, 'createVersion');

@@ -152,8 +152,9 @@ export function verify(rt: ModuleRuntime, p: OpParams<'verify'>): boolean {
   });
 }
 
-function oaepMechanism(alg: OaepAlgorithm): pkcs11js.Mechanism {
-  const sha256 = alg === 'RSAES_OAEP_SHA_256';
+/** RSA-OAEP with MGF1 on the same hash and an empty label, as every caller and target expects. */
+export function rsaOaepMechanism(hash: 'SHA-1' | 'SHA-256'): pkcs11js.Mechanism {
+  const sha256 = hash === 'SHA-256';
   const parameter: pkcs11js.RsaOAEP = {
     type: pkcs11js.CK_PARAMS_RSA_OAEP,
     hashAlg: sha256 ? pkcs11js.CKM_SHA256 : pkcs11js.CKM_SHA_1,
@@ -161,6 +162,10 @@ function oaepMechanism(alg: OaepAlgorithm): pkcs11js.Mechanism {
     source: 1, // CKZ_DATA_SPECIFIED with an empty label
   };
   return { mechanism: pkcs11js.CKM_RSA_PKCS_OAEP, parameter };
+}
+
+function oaepMechanism(alg: OaepAlgorithm): pkcs11js.Mechanism {
+  return rsaOaepMechanism(alg === 'RSAES_OAEP_SHA_256' ? 'SHA-256' : 'SHA-1');
 }
 
 function refusedOaep(e: unknown): boolean {

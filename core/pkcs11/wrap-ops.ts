@@ -13,8 +13,8 @@ import { isPkcs11Error } from './runtime.ts';
 import type { ModuleRuntime, TokenState } from './runtime.ts';
 import { checkIdHex, keyObject } from './key-ops.ts';
 import { P256_EC_PARAMS } from './templates.ts';
-import { buf } from './crypto-ops.ts';
-import type { RewrapParams, TokenWrapScheme, WrapHash, WrapMaterialSpec, WrapNewParams, WrapNewResult } from './wrap-protocol.ts';
+import { buf, rsaOaepMechanism as oaep } from './crypto-ops.ts';
+import type { RewrapParams, TokenWrapScheme, WrapMaterialSpec, WrapNewParams, WrapNewResult } from './wrap-protocol.ts';
 import { WRAP_MATERIAL_SPECS } from './wrap-protocol.ts';
 
 /** CKM_AES_KEY_WRAP_PAD (PKCS#11 v2.40 §2.14.3); pkcs11js has no constant for it. */
@@ -105,17 +105,6 @@ function importTargetKey(rt: ModuleRuntime, st: TokenState, spki: Uint8Array): B
     { type: pkcs11js.CKA_MODULUS, value: Buffer.from(jwk.n, 'base64url') },
     { type: pkcs11js.CKA_PUBLIC_EXPONENT, value: Buffer.from(jwk.e, 'base64url') },
   ]);
-}
-
-function oaep(hash: WrapHash): pkcs11js.Mechanism {
-  const sha256 = hash === 'SHA-256';
-  const parameter: pkcs11js.RsaOAEP = {
-    type: pkcs11js.CK_PARAMS_RSA_OAEP,
-    hashAlg: sha256 ? pkcs11js.CKM_SHA256 : pkcs11js.CKM_SHA_1,
-    mgf: sha256 ? pkcs11js.CKG_MGF1_SHA256 : pkcs11js.CKG_MGF1_SHA1,
-    source: 1, // CKZ_DATA_SPECIFIED with an empty label, as every target expects
-  };
-  return { mechanism: pkcs11js.CKM_RSA_PKCS_OAEP, parameter };
 }
 
 /** C_WrapKey; a refusal of the mechanism or its parameters is NotSupportedByToken naming what was refused. */

@@ -182,6 +182,7 @@ export class Keywarden {
   private async dispatch(name: OperationName, req: unknown, ctx: CallContext): Promise<unknown> {
     if (name in vaultHandlers) return (vaultHandlers as Record<string, (r: unknown, s: VaultSession, c: CallContext) => Promise<unknown>>)[name]!(req, this.session, ctx);
     if (name in tokenHandlers) return (tokenHandlers as Record<string, (r: unknown, s: TokenSession, c: CallContext) => Promise<unknown>>)[name]!(req, this.tokenSession, ctx);
+    // The one gate for every key operation: use cases below do not repeat it.
     this.services.vault.requireUnlocked();
     const h = kmsHandlers[name as Exclude<OperationName, VaultOperation | TokenOperation>] as (r: unknown, c: CallContext) => unknown;
     return await h(req, ctx);

@@ -6,6 +6,15 @@ import { LIMITS } from '../../domain/limits.ts';
 /** Ciphertext blobs carry header, IVs and tag on top of at most 6 KB of plaintext. */
 const blob = s.base64(LIMITS.encryptPlaintextMaxBytes + 1024);
 const context = s.encryptionContext.optional();
+const signRequest = z
+  .object({
+    cmkUuid: s.keyRef,
+    keyVersionId: s.versionId,
+    algorithm: s.signAlgorithm,
+    message: s.base64(LIMITS.asymmetricMessageMaxBytes),
+    messageType: s.messageType.default('RAW'),
+  })
+  .strict();
 const dataKeyRequest = z
   .object({
     cmkUuid: s.keyRef,
@@ -51,30 +60,13 @@ export const cryptoOps = {
     summary: 'A random data key, returned only encrypted under the CMK.',
   }),
   asymmetricSign: op<{ signature: string; cmkUuid: string; keyVersionId: string; algorithm: string }>()({
-    request: z
-      .object({
-        cmkUuid: s.keyRef,
-        keyVersionId: s.versionId,
-        algorithm: s.signAlgorithm,
-        message: s.base64(LIMITS.asymmetricMessageMaxBytes),
-        messageType: s.messageType.default('RAW'),
-      })
-      .strict(),
+    request: signRequest,
     kind: 'crypto',
     event: 'asymmetricSign',
     summary: 'Sign a message or digest with a version of an asymmetric SIGN_VERIFY key.',
   }),
   asymmetricVerify: op<{ signatureValid: boolean; cmkUuid: string; keyVersionId: string }>()({
-    request: z
-      .object({
-        cmkUuid: s.keyRef,
-        keyVersionId: s.versionId,
-        algorithm: s.signAlgorithm,
-        message: s.base64(LIMITS.asymmetricMessageMaxBytes),
-        messageType: s.messageType.default('RAW'),
-        signature: s.base64(1024),
-      })
-      .strict(),
+    request: signRequest.extend({ signature: s.base64(1024) }),
     kind: 'crypto',
     event: 'asymmetricVerify',
     summary: 'Verify a signature.',

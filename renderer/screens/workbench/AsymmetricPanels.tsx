@@ -20,10 +20,25 @@ function useAsymmetricChoice(usage: 'SIGN_VERIFY' | 'ENCRYPT_DECRYPT', capabilit
   return { keys, cmkUuid, setCmk, keyVersionId, setVersion, algorithms, algorithm, setAlgorithm };
 }
 
+/** The version of the chosen key and an algorithm its spec offers. */
+function VersionAndAlgorithm({ choice }: { choice: ReturnType<typeof useAsymmetricChoice> }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <VersionPicker cmkUuid={choice.cmkUuid} value={choice.keyVersionId} onChange={choice.setVersion} />
+      <label className="field">
+        <span>{t('workbench.algorithm')}</span>
+        <select value={choice.algorithm} onChange={(e) => choice.setAlgorithm(e.target.value)}>{choice.algorithms.map((a) => <option key={a}>{a}</option>)}</select>
+      </label>
+    </>
+  );
+}
+
 export function SignPanel() {
   const { t } = useTranslation();
   const { api } = useServices();
-  const { keys, cmkUuid, setCmk, keyVersionId, setVersion, algorithms, algorithm, setAlgorithm } = useAsymmetricChoice('SIGN_VERIFY', 'signAlgorithms');
+  const choice = useAsymmetricChoice('SIGN_VERIFY', 'signAlgorithms');
+  const { cmkUuid, keyVersionId, algorithm } = choice;
   const [messageType, setMessageType] = useState<'RAW' | 'DIGEST'>('RAW');
   const [message, setMessage] = useState('');
   const [format, setFormat] = useState<InputFormat>('text');
@@ -37,13 +52,9 @@ export function SignPanel() {
   };
   return (
     <div className="panel-grid" data-testid="wb-sign">
-      <KeyPicker keys={keys} value={cmkUuid} onChange={setCmk} testId="wb-sign-key" />
+      <KeyPicker keys={choice.keys} value={cmkUuid} onChange={choice.setCmk} testId="wb-sign-key" />
       <div className="inline">
-        <VersionPicker cmkUuid={cmkUuid} value={keyVersionId} onChange={setVersion} />
-        <label className="field">
-          <span>{t('workbench.algorithm')}</span>
-          <select value={algorithm} onChange={(e) => setAlgorithm(e.target.value)}>{algorithms.map((a) => <option key={a}>{a}</option>)}</select>
-        </label>
+        <VersionAndAlgorithm choice={choice} />
         <label className="field">
           <span>{t('workbench.messageType')}</span>
           <select value={messageType} onChange={(e) => setMessageType(e.target.value as 'RAW' | 'DIGEST')}>
@@ -70,7 +81,8 @@ export function SignPanel() {
 export function AsymEncryptPanel() {
   const { t } = useTranslation();
   const { api } = useServices();
-  const { keys, cmkUuid, setCmk, keyVersionId, setVersion, algorithms, algorithm, setAlgorithm } = useAsymmetricChoice('ENCRYPT_DECRYPT', 'encryptAlgorithms');
+  const choice = useAsymmetricChoice('ENCRYPT_DECRYPT', 'encryptAlgorithms');
+  const { cmkUuid, keyVersionId, algorithm } = choice;
   const [input, setInput] = useState('');
   const [format, setFormat] = useState<InputFormat>('text');
   const [ciphertext, setCiphertext] = useState('');
@@ -79,13 +91,9 @@ export function AsymEncryptPanel() {
   const alg = algorithm as RequestOf<'asymmetricEncrypt'>['algorithm'];
   return (
     <div className="panel-grid" data-testid="wb-asym">
-      <KeyPicker keys={keys} value={cmkUuid} onChange={setCmk} testId="wb-asym-key" />
+      <KeyPicker keys={choice.keys} value={cmkUuid} onChange={choice.setCmk} testId="wb-asym-key" />
       <div className="inline">
-        <VersionPicker cmkUuid={cmkUuid} value={keyVersionId} onChange={setVersion} />
-        <label className="field">
-          <span>{t('workbench.algorithm')}</span>
-          <select value={algorithm} onChange={(e) => setAlgorithm(e.target.value)}>{algorithms.map((a) => <option key={a}>{a}</option>)}</select>
-        </label>
+        <VersionAndAlgorithm choice={choice} />
       </div>
       <DataInput label={t('workbench.plaintext')} value={input} onChange={setInput} format={format} onFormat={setFormat} testId="wb-asym-input" />
       <div className="actions">
