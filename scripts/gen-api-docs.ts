@@ -33,7 +33,7 @@ function responseTypes(): Map<string, { type: string; file: string }> {
   return out;
 }
 
-type Json = { type?: string | string[]; enum?: unknown[]; anyOf?: Json[]; properties?: Record<string, Json>; required?: string[]; items?: Json; minimum?: number; maximum?: number; minLength?: number; maxLength?: number; pattern?: string; default?: unknown; format?: string; maxItems?: number; additionalProperties?: unknown };
+type Json = { type?: string | string[]; enum?: unknown[]; anyOf?: Json[]; properties?: Record<string, Json>; required?: string[]; items?: Json; minimum?: number; maximum?: number; minLength?: number; maxLength?: number; pattern?: string; default?: unknown; format?: string; maxItems?: number; additionalProperties?: unknown; contentEncoding?: string };
 
 function describeType(s: Json): string {
   if (s.enum) return s.enum.map((e) => `\`${String(e)}\``).join(' \\| ');
@@ -46,7 +46,7 @@ function describeType(s: Json): string {
   }
   bits.push(String(s.type ?? 'any'));
   if (s.format) bits.push(s.format);
-  if (s.pattern === '^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$') bits[0] = 'base64';
+  if (s.contentEncoding === 'base64') bits[0] = 'base64';
   else if (s.pattern) bits.push(`pattern \`${s.pattern}\``);
   if (s.minimum !== undefined || s.maximum !== undefined) bits.push(`${s.minimum ?? ''}–${s.maximum ?? ''}`);
   if (s.minLength !== undefined && s.minLength > 0) bits.push(`≥ ${s.minLength} chars`);

@@ -3,15 +3,39 @@ import { z } from 'zod';
 import { KEY_SPECS, KEY_USAGES, ORIGINS, PROTECTION_LEVELS } from '../domain/key-specs.ts';
 import { KEY_STATES } from '../domain/key-states.ts';
 import { LIMITS } from '../domain/limits.ts';
+import { base64DecodedLength, base64MaxChars, nullPrototypeRecord, reservedKeyOf } from './caller-input.ts';
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
-/** Standard base64 (padded). Bounded so a request can never ask us to decode gigabytes. */
+/**
+ * Standard base64 (padded), at most `maxDecodedBytes` once decoded. The length check
+ * aborts before the content is looked at, so oversized input costs nothing to refuse.
+ */
 export const base64 = (maxDecodedBytes: number) =>
   z
     .string()
-    .max(Math.ceil(maxDecodedBytes / 3) * 4, `decoded value exceeds ${maxDecodedBytes} bytes`)
-    .regex(BASE64, 'not valid base64');
+    .max(base64MaxChars(maxDecodedBytes), { message: `decoded value exceeds ${maxDecodedBytes} bytes`, abort: true })
+    .check((c) => {
+      const n = base64DecodedLength(c.value);
+      if (n < 0) c.issues.push({ code: 'custom', message: 'not valid base64', input: c.value });
+      else if (n > maxDecodedBytes) c.issues.push({ code: 'custom', message: `decoded value exceeds ${maxDecodedBytes} bytes`, input: c.value });
+    })
+    .meta({ contentEncoding: 'base64', maxDecodedBytes });
+
+/**
+ * A record whose keys the caller chooses. `__proto__`, `constructor` and `prototype` are
+ * refused (zod would silently drop `__proto__`, so a context naming it would bind
+ * nothing); the parsed record has no prototype.
+ */
+export function callerRecord<K extends z.ZodType<string>, V extends z.ZodType>(key: K, value: V) {
+  return z
+    .unknown()
+    .check((c) => {
+      const k = reservedKeyOf(c.value);
+      if (k !== undefined) c.issues.push({ code: 'custom', message: `key '${k}' is reserved`, input: c.value, path: [k] });
+    })
+    .pipe(z.record(key, value))
+    .transform((r) => nullPrototypeRecord(r as Record<string, z.output<V>>))
+    .meta({ type: 'object', additionalProperties: { type: 'string' } });
+}
 
 /** A key id (UUID) or an alias (`alias/...`). */
 export const keyRef = z.string().min(1).max(LIMITS.aliasMaxLength + 8);
@@ -32,7 +56,14 @@ export const tag = z.object({
   tagKey: z.string().min(1).max(LIMITS.tagKeyMaxLength),
   tagValue: z.string().max(LIMITS.tagValueMaxLength),
 });
-export const encryptionContext = z.record(z.string().max(256), z.string().max(1024));
+const utf8 = new TextEncoder();
+
+/** Bound into the AEAD's associated data; at most 8 KiB as canonical JSON (seeds/002). */
+export const encryptionContext = callerRecord(z.string().max(256), z.string().max(1024)).check((c) => {
+  if (utf8.encode(JSON.stringify(Object.entries(c.value))).length > LIMITS.encryptionContextMaxBytes) {
+    c.issues.push({ code: 'custom', message: `encryption context exceeds ${LIMITS.encryptionContextMaxBytes} bytes`, input: c.value });
+  }
+});
 export const signAlgorithm = z.enum(['RSA_PKCS1_SHA_256', 'RSA_PSS_SHA_256', 'ECDSA_SHA_256', 'SM2DSA']);
 export const asymEncryptAlgorithm = z.enum(['RSAES_OAEP_SHA_256', 'RSAES_OAEP_SHA_1', 'SM2PKE']);
 export const messageType = z.enum(['RAW', 'DIGEST']);

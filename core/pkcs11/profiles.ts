@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { KwError } from '../api/errors.ts';
+import { callerRecord } from '../api/schemas.ts';
 
 const status = z.enum(['verified', 'documented', 'observed', 'placeholder']);
 /** CK_ULONG as hex text, e.g. "0x80008001" (vendor numbers are easier to compare in hex). */
@@ -58,7 +59,7 @@ export const profileFileSchema = z
   .object({
     formatVersion: z.literal(1),
     about: z.string().optional(),
-    mechanismSets: z.record(z.string(), mechanismSetSchema),
+    mechanismSets: callerRecord(z.string(), mechanismSetSchema),
     profiles: z.array(profileSchema),
   })
   .superRefine((f, ctx) => {
@@ -66,7 +67,7 @@ export const profileFileSchema = z
     for (const p of f.profiles) {
       if (ids.has(p.id)) ctx.addIssue({ code: 'custom', message: `duplicate profile id ${p.id}` });
       ids.add(p.id);
-      if (p.smMechanismSet !== null && !(p.smMechanismSet in f.mechanismSets)) {
+      if (p.smMechanismSet !== null && !Object.hasOwn(f.mechanismSets, p.smMechanismSet)) {
         ctx.addIssue({ code: 'custom', message: `profile ${p.id} names unknown mechanism set ${p.smMechanismSet}` });
       }
     }
