@@ -1,28 +1,55 @@
 /**
- * GCM (NIST SP 800-38D) over any 128-bit block cipher given as an ECB function, with
- * GHASH from @noble/ciphers. Used for SM4-GCM in both suites (node has no sm4-gcm; it has
- * sm4-ecb) and for AES-GCM with IVs shorter than noble's 8-byte minimum. Any IV length
- * of 1 byte or more is accepted, as the standard allows; the tag is always 16 bytes.
+ * GCM (NIST SP 800-38D) over any 128-bit block cipher, with the table GHASH of
+ * ghash-tables.ts. Used for SM4-GCM in both suites (node has sm4-ctr and sm4-ecb but no
+ * sm4-gcm) and for AES-GCM with IVs outside what noble or OpenSSL accept. Any IV length of
+ * 1 byte or more is accepted, as the standard allows; the tag is always 16 bytes.
  */
-import { ghash } from '@noble/ciphers/_polyval';
 import { KwError } from '../api/errors.ts';
 import { equalBytes, wipe } from './bytes.ts';
+import { ghashAC } from './ghash-tables.ts';
 
 /** Encrypts whole 16-byte blocks independently (ECB, no padding). */
 export type EcbEncrypt = (blocks: Uint8Array) => Uint8Array;
 
+/** What GCM needs of a block cipher under one key. */
+export interface GcmCipher {
+  /** E_K(block) for one 16-byte block. */
+  encryptBlock(block: Uint8Array): Uint8Array;
+  /** input ⊕ (E_K(cb), E_K(inc32(cb)), …): GCTR of §6.5, inc32 wrapping mod 2^32. */
+  ctr32(counter: Uint8Array, input: Uint8Array): Uint8Array;
+}
+
 const TAG_LEN = 16;
 
-function lengthBlock(aBytes: number, cBytes: number): Uint8Array {
-  const out = new Uint8Array(16);
+/** inc32 applied n times (n ≥ 0). */
+export function inc32(counter: Uint8Array, n = 1): Uint8Array {
+  const out = counter.slice(0, 16);
   const view = new DataView(out.buffer);
-  view.setBigUint64(0, BigInt(aBytes) * 8n);
-  view.setBigUint64(8, BigInt(cBytes) * 8n);
+  view.setUint32(12, (view.getUint32(12) + n) >>> 0);
   return out;
 }
 
-/** noble's GHASH reads 32-bit words, so inputs must be aligned: always hand it fresh copies. */
-const aligned = (b: Uint8Array): Uint8Array => new Uint8Array(b);
+/** A GcmCipher from an ECB function: counters are laid out and encrypted in one call. */
+export function gcmCipherFromEcb(enc: EcbEncrypt): GcmCipher {
+  return {
+    encryptBlock: (block) => enc(block),
+    ctr32(counter, input) {
+      const blocks = Math.ceil(input.length / 16);
+      const counters = new Uint8Array(16 * blocks);
+      const view = new DataView(counters.buffer);
+      const base = new DataView(counter.buffer, counter.byteOffset, 16).getUint32(12);
+      for (let i = 0; i < blocks; i++) {
+        counters.set(counter.subarray(0, 12), i * 16);
+        view.setUint32(i * 16 + 12, (base + i) >>> 0);
+      }
+      const ks = enc(counters);
+      const out = new Uint8Array(input.length);
+      for (let i = 0; i < input.length; i++) out[i] = input[i]! ^ ks[i]!;
+      wipe(counters, ks);
+      return out;
+    },
+  };
+}
 
 function counterZero(H: Uint8Array, iv: Uint8Array): Uint8Array {
   if (iv.length === 12) {
@@ -31,26 +58,18 @@ function counterZero(H: Uint8Array, iv: Uint8Array): Uint8Array {
     j0[15] = 1;
     return j0;
   }
-  return ghash.create(H).update(aligned(iv)).update(lengthBlock(0, iv.length)).digest();
+  return ghashAC(H, new Uint8Array(0), iv);
 }
 
-/** Keystream: E(J0) followed by E(inc32^i(J0)) for i = 1..blocks; inc32 wraps mod 2^32. */
-function keystream(enc: EcbEncrypt, j0: Uint8Array, dataLen: number): Uint8Array {
-  const blocks = Math.ceil(dataLen / 16);
-  const counters = new Uint8Array(16 * (blocks + 1));
-  const view = new DataView(counters.buffer);
-  const base = new DataView(j0.buffer, j0.byteOffset, 16).getUint32(12);
-  for (let i = 0; i <= blocks; i++) {
-    counters.set(j0.subarray(0, 12), i * 16);
-    view.setUint32(i * 16 + 12, (base + i) >>> 0);
-  }
-  const ks = enc(counters);
-  wipe(counters);
-  return ks;
+/** The tag's mask E_K(J0) and the first data counter inc32(J0). */
+function start(cipher: GcmCipher, iv: Uint8Array): { H: Uint8Array; mask: Uint8Array; first: Uint8Array } {
+  const H = cipher.encryptBlock(new Uint8Array(16));
+  const j0 = counterZero(H, iv);
+  return { H, mask: cipher.encryptBlock(j0), first: inc32(j0) };
 }
 
-function computeTag(H: Uint8Array, mask: Uint8Array, aad: Uint8Array, ct: Uint8Array): Uint8Array {
-  const s = ghash.create(H).update(aligned(aad)).update(aligned(ct)).update(lengthBlock(aad.length, ct.length)).digest();
+function tagOf(H: Uint8Array, mask: Uint8Array, aad: Uint8Array, ct: Uint8Array): Uint8Array {
+  const s = ghashAC(H, aad, ct);
   for (let i = 0; i < 16; i++) s[i]! ^= mask[i]!;
   return s;
 }
@@ -59,31 +78,24 @@ function checkIv(iv: Uint8Array): void {
   if (iv.length === 0) throw new KwError('InvalidParameter', 'GCM IV must not be empty');
 }
 
-export function gcmSeal(enc: EcbEncrypt, iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array {
+export function gcmSeal(cipher: GcmCipher, iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array {
   checkIv(iv);
-  const H = enc(new Uint8Array(16));
-  const ks = keystream(enc, counterZero(H, iv), plaintext.length);
+  const { H, mask, first } = start(cipher, iv);
+  const ct = cipher.ctr32(first, plaintext);
   const out = new Uint8Array(plaintext.length + TAG_LEN);
-  for (let i = 0; i < plaintext.length; i++) out[i] = plaintext[i]! ^ ks[16 + i]!;
-  out.set(computeTag(H, ks.subarray(0, 16), aad, out.subarray(0, plaintext.length)), plaintext.length);
-  wipe(H, ks);
+  out.set(ct);
+  out.set(tagOf(H, mask, aad, ct), plaintext.length);
+  wipe(H, mask);
   return out;
 }
 
-export function gcmOpen(enc: EcbEncrypt, iv: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint8Array {
+export function gcmOpen(cipher: GcmCipher, iv: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint8Array {
   checkIv(iv);
   if (sealed.length < TAG_LEN) throw new KwError('InvalidCiphertext', 'ciphertext is not valid');
+  const { H, mask, first } = start(cipher, iv);
   const ct = sealed.subarray(0, sealed.length - TAG_LEN);
-  const H = enc(new Uint8Array(16));
-  const ks = keystream(enc, counterZero(H, iv), ct.length);
-  const tag = computeTag(H, ks.subarray(0, 16), aad, ct);
-  const ok = equalBytes(tag, sealed.subarray(ct.length));
-  if (!ok) {
-    wipe(H, ks);
-    throw new KwError('InvalidCiphertext', 'ciphertext is not valid');
-  }
-  const pt = new Uint8Array(ct.length);
-  for (let i = 0; i < ct.length; i++) pt[i] = ct[i]! ^ ks[16 + i]!;
-  wipe(H, ks);
-  return pt;
+  const ok = equalBytes(tagOf(H, mask, aad, ct), sealed.subarray(ct.length));
+  wipe(H, mask);
+  if (!ok) throw new KwError('InvalidCiphertext', 'ciphertext is not valid');
+  return cipher.ctr32(first, ct);
 }

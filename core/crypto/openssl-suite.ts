@@ -14,7 +14,7 @@ import { KwError, missingCase } from '../api/errors.ts';
 import { abytes, abytesOneOf, asU8, wipe } from './bytes.ts';
 import { checkDigestInput, ecGenerate, ecPublicKeyOf, p256Sign, p256Verify, sm2DecryptDer, sm2EncryptDer, sm2Sign, sm2Verify } from './ec-ops.ts';
 import { pkcs8Kind, spkiKind } from './ec-keys.ts';
-import { gcmOpen, gcmSeal, type EcbEncrypt } from './gcm.ts';
+import { gcmCipherFromEcb, gcmOpen, gcmSeal, inc32, type EcbEncrypt, type GcmCipher } from './gcm.ts';
 import {
   oaepParamsOf, PSS_SALT_LENGTH, rsaDecryptWith, rsaOaepDecryptWith, rsaOaepEncryptWith, rsaSignWith, rsaVerifyWith, type RsaRaw,
 } from './rsa-ops.ts';
@@ -43,7 +43,7 @@ export const opensslAes256Gcm: Aead = {
   keyLength: 32,
   seal(key, iv, plaintext, aad) {
     checkAeadInputs(32, key, iv, plaintext, aad);
-    if (iv.length > OPENSSL_MAX_GCM_IV) return gcmSeal(aesEcb(key), iv, plaintext, aad);
+    if (iv.length > OPENSSL_MAX_GCM_IV) return gcmSeal(gcmCipherFromEcb(aesEcb(key)), iv, plaintext, aad);
     const c = createCipheriv('aes-256-gcm', key, iv, { authTagLength: 16 });
     c.setAAD(aad);
     const out = Buffer.concat([c.update(plaintext), c.final(), c.getAuthTag()]);
@@ -51,7 +51,7 @@ export const opensslAes256Gcm: Aead = {
   },
   open(key, iv, sealed, aad) {
     checkAeadInputs(32, key, iv, sealed, aad);
-    if (iv.length > OPENSSL_MAX_GCM_IV) return gcmOpen(aesEcb(key), iv, sealed, aad);
+    if (iv.length > OPENSSL_MAX_GCM_IV) return gcmOpen(gcmCipherFromEcb(aesEcb(key)), iv, sealed, aad);
     if (sealed.length < 16) throw invalidCiphertext();
     const d = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: 16 });
     d.setAAD(aad);
@@ -67,23 +67,49 @@ export const opensslAes256Gcm: Aead = {
 };
 
 /**
- * SM4-ECB over whole blocks: the block cipher under SM4-GCM (exported for the GM/T 0002
- * tests). One OpenSSL context per key; ECB over whole blocks keeps no state between calls.
+ * SM4-ECB over whole blocks (exported for the GM/T 0002 tests). One OpenSSL context per
+ * key; ECB over whole blocks keeps no state between calls.
  */
 export const opensslSm4Ecb = (key: Uint8Array): EcbEncrypt => {
   const c = createCipheriv('sm4-ecb', key, null).setAutoPadding(false);
   return (blocks) => asU8(c.update(blocks));
 };
 
+/**
+ * SM4 for GCM on OpenSSL: blocks through SM4-ECB, GCTR through SM4-CTR. OpenSSL's CTR
+ * carries into all 128 bits where GCM's inc32 wraps the last 32, so the stream restarts
+ * at each wrap of the low word (only reachable with a GHASH-derived J0).
+ */
+export function opensslSm4Cipher(key: Uint8Array): GcmCipher {
+  const ecb = opensslSm4Ecb(key);
+  return {
+    encryptBlock: ecb,
+    ctr32(counter, input) {
+      const out = new Uint8Array(input.length);
+      let cb = counter;
+      for (let off = 0; off < input.length; ) {
+        const untilWrap = (2 ** 32 - new DataView(cb.buffer, cb.byteOffset, 16).getUint32(12)) * 16;
+        const end = Math.min(input.length, off + untilWrap);
+        const c = createCipheriv('sm4-ctr', key, cb);
+        out.set(c.update(input.subarray(off, end)), off);
+        c.final();
+        cb = inc32(cb, (end - off) / 16);
+        off = end;
+      }
+      return out;
+    },
+  };
+}
+
 export const opensslSm4Gcm: Aead = {
   keyLength: 16,
   seal(key, iv, plaintext, aad) {
     checkAeadInputs(16, key, iv, plaintext, aad);
-    return gcmSeal(opensslSm4Ecb(key), iv, plaintext, aad);
+    return gcmSeal(opensslSm4Cipher(key), iv, plaintext, aad);
   },
   open(key, iv, sealed, aad) {
     checkAeadInputs(16, key, iv, sealed, aad);
-    return gcmOpen(opensslSm4Ecb(key), iv, sealed, aad);
+    return gcmOpen(opensslSm4Cipher(key), iv, sealed, aad);
   },
 };
 

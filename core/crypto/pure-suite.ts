@@ -1,15 +1,16 @@
 /**
  * The pure suite: every algorithm in audited JS libraries (@noble/ciphers, @noble/hashes,
- * @noble/curves, sm-crypto-v2, node-forge for RSA arithmetic); from node:crypto only
+ * @noble/curves, sm-crypto-v2, node-forge for RSA arithmetic) and the T-table SM4 of
+ * sm4-tables.ts; from node:crypto only
  * randomBytes. It runs wherever JS runs, including Electron's BoringSSL-based runtime.
  */
 import { ecb, gcm, aeskw, aeskwp } from '@noble/ciphers/aes';
-import { sm4 } from 'sm-crypto-v2';
 import { KwError, missingCase } from '../api/errors.ts';
 import { abytes, abytesOneOf, asU8 } from './bytes.ts';
 import { ecGenerate, ecPublicKeyOf, p256Sign, p256Verify, sm2DecryptDer, sm2EncryptDer, sm2Sign, sm2Verify } from './ec-ops.ts';
 import { pkcs8Kind } from './ec-keys.ts';
-import { gcmOpen, gcmSeal, type EcbEncrypt } from './gcm.ts';
+import { gcmCipherFromEcb, gcmOpen, gcmSeal, type EcbEncrypt, type GcmCipher } from './gcm.ts';
+import { sm4Ctr32, sm4EncryptBlocks, sm4RoundKeys } from './sm4-tables.ts';
 import { digestPure, hmacPure } from './hash-pure.ts';
 import { rsaGenerate, rsaParsePkcs8, rsaParseSpki, rsaPublicOf, rsaPublicToSpki } from './rsa-pure.ts';
 import { forgeRaw, rsaDecryptWith, rsaEncryptWith, rsaOaepDecryptWith, rsaOaepEncryptWith, rsaSignWith, rsaVerifyWith } from './rsa-ops.ts';
@@ -19,8 +20,21 @@ const invalidCiphertext = (): KwError => new KwError('InvalidCiphertext', 'ciphe
 const unwrapFailed = (): KwError => new KwError('UnwrapFailed', 'key unwrap failed');
 
 const aesEcb = (key: Uint8Array): EcbEncrypt => (blocks) => ecb(key, { disablePadding: true }).encrypt(blocks);
-/** SM4-ECB over whole blocks: the block cipher under SM4-GCM (exported for the GM/T 0002 tests). */
-export const pureSm4Ecb = (key: Uint8Array): EcbEncrypt => (blocks) => sm4.encrypt(blocks, key, { padding: 'none', output: 'array' });
+/** SM4-ECB over whole blocks with the T-table SM4 (exported for the GM/T 0002 tests). */
+export const pureSm4Ecb = (key: Uint8Array): EcbEncrypt => {
+  const rk = sm4RoundKeys(key);
+  return (blocks) => sm4EncryptBlocks(rk, blocks);
+};
+
+/** The T-table SM4 under one key for one GCM call; the round keys are wiped by `done`. */
+export function pureSm4Cipher(key: Uint8Array): GcmCipher & { done(): void } {
+  const rk = sm4RoundKeys(key);
+  return {
+    encryptBlock: (block) => sm4EncryptBlocks(rk, block),
+    ctr32: (counter, input) => sm4Ctr32(rk, counter, input),
+    done: () => rk.fill(0),
+  };
+}
 
 function checkAeadInputs(keyLen: number, key: Uint8Array, iv: Uint8Array, data: Uint8Array, aad: Uint8Array): void {
   abytes(key, keyLen, 'key');
@@ -35,12 +49,12 @@ export const pureAes256Gcm: Aead = {
   keyLength: 32,
   seal(key, iv, plaintext, aad) {
     checkAeadInputs(32, key, iv, plaintext, aad);
-    if (iv.length < 8) return gcmSeal(aesEcb(asU8(key)), iv, plaintext, aad);
+    if (iv.length < 8) return gcmSeal(gcmCipherFromEcb(aesEcb(asU8(key))), iv, plaintext, aad);
     return gcm(asU8(key), asU8(iv), asU8(aad)).encrypt(asU8(plaintext));
   },
   open(key, iv, sealed, aad) {
     checkAeadInputs(32, key, iv, sealed, aad);
-    if (iv.length < 8) return gcmOpen(aesEcb(asU8(key)), iv, sealed, aad);
+    if (iv.length < 8) return gcmOpen(gcmCipherFromEcb(aesEcb(asU8(key))), iv, sealed, aad);
     try {
       return gcm(asU8(key), asU8(iv), asU8(aad)).decrypt(asU8(sealed));
     } catch {
@@ -53,11 +67,21 @@ export const pureSm4Gcm: Aead = {
   keyLength: 16,
   seal(key, iv, plaintext, aad) {
     checkAeadInputs(16, key, iv, plaintext, aad);
-    return gcmSeal(pureSm4Ecb(new Uint8Array(key)), iv, plaintext, aad);
+    const cipher = pureSm4Cipher(key);
+    try {
+      return gcmSeal(cipher, iv, plaintext, aad);
+    } finally {
+      cipher.done();
+    }
   },
   open(key, iv, sealed, aad) {
     checkAeadInputs(16, key, iv, sealed, aad);
-    return gcmOpen(pureSm4Ecb(new Uint8Array(key)), iv, sealed, aad);
+    const cipher = pureSm4Cipher(key);
+    try {
+      return gcmOpen(cipher, iv, sealed, aad);
+    } finally {
+      cipher.done();
+    }
   },
 };
 
