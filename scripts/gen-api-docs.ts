@@ -70,7 +70,7 @@ export function render(): string {
     const schema = z.toJSONSchema(def.request, { io: 'input', unrepresentable: 'any' }) as Json;
     lines.push(`### ${name}`, '');
     lines.push(`${def.summary}`, '');
-    lines.push(`Kind: ${def.kind}. Audit event: \`${def.event}\`.${def.returnsSecret ? ' Returns secret material the caller asked for.' : ''}`, '');
+    lines.push(`Kind: ${def.kind}. Permission: \`${def.permission}\`. Needs ${def.gate === 'unlocked' ? 'an unlocked vault' : 'no unlocked vault'}. Audit event: \`${def.event}\`.${def.returnsSecret ? ' Returns secret material the caller asked for.' : ''}`, '');
     const props = Object.entries(schema.properties ?? {});
     if (props.length === 0) lines.push('Request: `{}`', '');
     else {

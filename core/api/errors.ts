@@ -57,6 +57,8 @@ export const ERROR_CODES = [
   'TokenError',
   'NotSupportedByToken',
   'ConfirmationRequired',
+  // officers
+  'AccessDenied',
   // anything else: a bug, reported without internals
   'InternalError',
 ] as const;

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { KwError, toErrorData, type ErrorData, type Result } from '../api/errors.ts';
+import type { PermissionItem } from '../api/operation.ts';
 import { contract, isOperationName, type KeywardenApi, type OperationName, type ResponseOf } from '../api/contract.ts';
 import { AuditLog, type AuditOptions, type AuditRecord } from '../audit/audit-log.ts';
 import type { CryptoSuite } from '../crypto/types.ts';
@@ -25,6 +26,7 @@ import { TokenSessions } from '../keystore/token-sessions.ts';
 import { HsmKeyStore, PROFILE_FILE } from '../keystore/hsm-keystore.ts';
 import { readTokenSettings } from '../keystore/token-settings.ts';
 import { TokenKeys } from '../keystore/token-keys.ts';
+import { requirePermission, VAULT_OWNER, type Principal } from '../officers/access.ts';
 
 export interface KeywardenOptions {
   vaultDir: string;
@@ -136,7 +138,10 @@ export class Keywarden {
     return kw;
   }
 
-  /** The one door: validate, authorise by vault state, run, audit. Never throws. */
+  /**
+   * The one door: authorise by the operation's permission item, validate, check its
+   * gate (vault state), run, audit. Never throws.
+   */
   async call(name: string, request: unknown, caller: Caller): Promise<Result<unknown>> {
     if (!isOperationName(name)) return { ok: false, error: { code: 'UnknownOperation', message: `unknown operation '${String(name).slice(0, 64)}'` } };
     const def = contract[name];
@@ -144,9 +149,11 @@ export class Keywarden {
     const ctx = this.context(name, caller);
     try {
       this.services.audit.assertHealthy();
+      this.authorize(def.permission, ctx);
       const parsed = def.request.safeParse(request ?? {});
       if (!parsed.success) throw schemaError(parsed.error);
       if (def.kind === 'crypto' && !this.selfTest.ok) throw new KwError('SelfTestFailed', 'cryptographic self-test failed; crypto operations are blocked');
+      if (def.gate === 'unlocked') this.services.vault.requireUnlocked();
       const value = await this.dispatch(name, parsed.data, ctx);
       this.auditOutcome(def.kind, ctx, null);
       return { ok: true, value };
@@ -182,10 +189,22 @@ export class Keywarden {
   private async dispatch(name: OperationName, req: unknown, ctx: CallContext): Promise<unknown> {
     if (name in vaultHandlers) return (vaultHandlers as Record<string, (r: unknown, s: VaultSession, c: CallContext) => Promise<unknown>>)[name]!(req, this.session, ctx);
     if (name in tokenHandlers) return (tokenHandlers as Record<string, (r: unknown, s: TokenSession, c: CallContext) => Promise<unknown>>)[name]!(req, this.tokenSession, ctx);
-    // The one gate for every key operation: use cases below do not repeat it.
-    this.services.vault.requireUnlocked();
     const h = kmsHandlers[name as Exclude<OperationName, VaultOperation | TokenOperation>] as (r: unknown, c: CallContext) => unknown;
     return await h(req, ctx);
+  }
+
+  /** Who the call runs as; until officers are registered, the vault's owner. */
+  private principal(): Principal {
+    return VAULT_OWNER;
+  }
+
+  private authorize(item: PermissionItem, ctx: CallContext): void {
+    try {
+      requirePermission(this.principal(), item);
+    } catch (e) {
+      ctx.detail = { permission: item };
+      throw e;
+    }
   }
 
   private context(name: OperationName, caller: Caller): CallContext & { wrote: boolean } {

@@ -1,7 +1,8 @@
 /**
  * Token operations. They are served beside the vault operations because most of them
  * work while the vault is locked (an officer logs in to the token before unlocking
- * with it); the ones that touch the catalogue or the root key check the vault here.
+ * with it). Which need an unlocked vault is declared in each operation's definition
+ * (its gate) and checked at dispatch.
  */
 import { KwError } from '../api/errors.ts';
 import type { ParsedRequestOf, ResponseOf } from '../api/contract.ts';
@@ -49,15 +50,10 @@ function moduleView(m: ModuleDescription, s: TokenSession): TokenModuleView {
   return { ...m, profileId: profileForModule(m.modulePath, profiles(s)).id };
 }
 
-function requireUnlocked(s: TokenSession): void {
-  s.services.vault.requireUnlocked();
-}
-
 type TokenHandlerTable = { [K in TokenOperation]: (req: ParsedRequestOf<K>, s: TokenSession, ctx: CallContext) => Promise<ResponseOf<K>> };
 
 export const tokenHandlers: TokenHandlerTable = {
   async configureTokenModule(req: ParsedRequestOf<'configureTokenModule'>, s: TokenSession, ctx: CallContext): Promise<ResponseOf<'configureTokenModule'>> {
-    requireUnlocked(s);
     const previous = { modulePath: s.tokens.modulePath, label: s.tokens.defaultTokenLabel };
     s.tokens.configure(req.modulePath, req.defaultTokenLabel ?? null);
     let module: ModuleDescription;
@@ -140,7 +136,6 @@ export const tokenHandlers: TokenHandlerTable = {
   },
 
   async importTokenCertificateForUK(req: ParsedRequestOf<'importTokenCertificateForUK'>, s: TokenSession, ctx: CallContext): Promise<ResponseOf<'importTokenCertificateForUK'>> {
-    requireUnlocked(s);
     const label = s.tokens.label(req.tokenLabel);
     const bridge = s.tokens.bridge();
     const objects = await s.tokens.run(label, () => bridge.listCertificates(s.tokens.selector(label)));
@@ -164,7 +159,6 @@ export const tokenHandlers: TokenHandlerTable = {
   },
 
   async addTokenUnlock(req: ParsedRequestOf<'addTokenUnlock'>, s: TokenSession, ctx: CallContext): Promise<ResponseOf<'addTokenUnlock'>> {
-    requireUnlocked(s);
     if (req.removePassphrase && req.confirm !== REMOVE_PASSPHRASE_CONFIRM) {
       throw new KwError('ConfirmationRequired', `${TOKEN_LOSS_WARNING} To remove the passphrase anyway pass confirm: '${REMOVE_PASSPHRASE_CONFIRM}'`);
     }

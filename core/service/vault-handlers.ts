@@ -51,7 +51,6 @@ export const vaultHandlers = {
     return { changed: true };
   },
   async runScheduledWork(_req: ParsedRequestOf<'runScheduledWork'>, s: VaultSession, _ctx: CallContext): Promise<ResponseOf<'runScheduledWork'>> {
-    s.services.vault.requireUnlocked();
     return s.runDueWork();
   },
 };

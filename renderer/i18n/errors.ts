@@ -48,6 +48,7 @@ export const errorsZh: Record<ErrorCode, string> = {
   TokenError: '令牌返回错误。',
   NotSupportedByToken: '该令牌不支持此操作。',
   ConfirmationRequired: '此操作需要明确确认。',
+  AccessDenied: '当前安全员没有执行此操作的权限。',
   InternalError: '内部错误。',
 };
 
@@ -98,5 +99,6 @@ export const errorsEn: Record<ErrorCode, string> = {
   TokenError: 'The token reported an error.',
   NotSupportedByToken: 'The token does not support this operation.',
   ConfirmationRequired: 'This operation needs explicit confirmation.',
+  AccessDenied: 'The signed-in officer does not hold the permission this operation needs.',
   InternalError: 'Internal error.',
 };

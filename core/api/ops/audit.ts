@@ -29,12 +29,16 @@ export const auditOps = {
       })
       .strict(),
     kind: 'read',
+    permission: 'kms:audit:read',
+    gate: 'unlocked',
     event: 'listAuditEvents',
     summary: 'Page through the audit log, newest first, filtered by event, key, outcome or actor.',
   }),
   verifyAuditChain: op<{ ok: boolean; records: number; brokenAtSeq: number | null }>()({
     request: s.empty,
     kind: 'read',
+    permission: 'kms:audit:verify',
+    gate: 'unlocked',
     event: 'verifyAuditChain',
     summary: 'Recompute the audit hash chain from the first record; any edit, reordering or deletion shows.',
   }),

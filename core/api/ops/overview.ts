@@ -79,6 +79,8 @@ export const overviewOps = {
   describeVaultOverview: op<VaultOverview>()({
     request: z.object({ withinDays: z.number().int().min(1).max(365).default(30) }).strict(),
     kind: 'read',
+    permission: 'kms:vault:overview',
+    gate: 'unlocked',
     event: 'describeVaultOverview',
     summary: 'Counts of keys by state, spec and protection level and of certificates by status; keys due for rotation, deletion or material expiry and import tokens lapsing within withinDays (at most 50 each, soonest first); token module; audit health.',
   }),

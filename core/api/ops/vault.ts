@@ -16,24 +16,30 @@ export interface VaultStatus {
 const passphrase = z.string().min(1).max(1024);
 
 export const vaultOps = {
-  getVaultStatus: op<VaultStatus>()({ request: empty, kind: 'session', event: 'getVaultStatus', summary: 'Whether the vault exists and is unlocked.' }),
+  getVaultStatus: op<VaultStatus>()({ request: empty, kind: 'session', permission: 'kms:vault:status', gate: 'none', event: 'getVaultStatus', summary: 'Whether the vault exists and is unlocked.' }),
   initVault: op<VaultStatus>()({
     request: z.object({ passphrase: passphrase.min(8, 'passphrase shorter than 8 characters') }).strict(),
     kind: 'session',
+    permission: 'kms:vault:init',
+    gate: 'none',
     event: 'initVault',
     summary: 'Create the vault: a random 256-bit root key wrapped under a key derived from the passphrase (scrypt).',
   }),
-  unlockVault: op<VaultStatus>()({ request: z.object({ passphrase }).strict(), kind: 'session', event: 'unlockVault', summary: 'Unwrap the root key with the passphrase.' }),
-  lockVault: op<VaultStatus>()({ request: empty, kind: 'session', event: 'lockVault', summary: 'Forget the root key (zeroed in memory).' }),
+  unlockVault: op<VaultStatus>()({ request: z.object({ passphrase }).strict(), kind: 'session', permission: 'kms:vault:unlock', gate: 'none', event: 'unlockVault', summary: 'Unwrap the root key with the passphrase.' }),
+  lockVault: op<VaultStatus>()({ request: empty, kind: 'session', permission: 'kms:vault:lock', gate: 'none', event: 'lockVault', summary: 'Forget the root key (zeroed in memory).' }),
   changePassphrase: op<{ changed: true }>()({
     request: z.object({ oldPassphrase: passphrase, newPassphrase: passphrase.min(8, 'passphrase shorter than 8 characters') }).strict(),
     kind: 'session',
+    permission: 'kms:vault:changePassphrase',
+    gate: 'none',
     event: 'changePassphrase',
     summary: 'Re-wrap the root key under a new passphrase.',
   }),
   runScheduledWork: op<{ rotated: number; deleted: number; materialExpired: number }>()({
     request: empty,
     kind: 'write',
+    permission: 'kms:vault:runScheduledWork',
+    gate: 'unlocked',
     event: 'runScheduledWork',
     summary: 'Run due rotations, deletions and material expiries now (also runs on open and on a timer).',
   }),
