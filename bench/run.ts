@@ -1,57 +1,68 @@
 /**
- * `npm run bench`: every figure is printed next to a baseline measured in the same
- * process on the same machine, as a ratio, and next to the reference KMS's published
- * per-instance QPS (2,000 symmetric / 300 asymmetric). Nothing here asserts a time.
+ * `npm run bench`: every figure is printed beside a baseline that is not our code —
+ * node:crypto used well and `openssl speed` — measured in the same run, as a ratio
+ * (medians of interleaved rounds; see bench/table.ts). Nothing here asserts a time.
+ *
+ * KW_BENCH_MS      wall-clock budget per figure (default 1000), split over the rounds
+ * KW_BENCH_ROUNDS  interleaved rounds per comparison (default 3)
+ * KW_BENCH_OPENSSL_SECONDS  seconds per `openssl speed` direction (default 2)
+ * KW_BENCH_ONLY    comma-separated section keys to run (default: all)
+ *
+ * A new section is one entry in SECTIONS: a function from the bench vault to comparisons.
  */
-import { benchNodeAesGcm, benchSmCryptoSm2Sign, benchSuiteRsaSign, benchSuiteSm2Sign, type BenchResult } from './crypto-raw.ts';
-import { runCoreBenchmarks } from './core.ts';
-import { opensslSuite } from '../core/crypto/openssl-suite.ts';
-import { pureSuite } from '../core/crypto/pure-suite.ts';
+import { asymmetricComparisons } from './asymmetric.ts';
+import { openBenchVault, type BenchVault } from './core.ts';
+import { symmetricComparisons } from './symmetric.ts';
+import { formatComparison, formatTargets, runComparison, rounds, type Comparison, type ComparisonResult } from './table.ts';
 
-const SEED_QPS = { symmetric: 2000, asymmetric: 300 } as const;
-const durationMs = Number(process.env.KW_BENCH_MS ?? 1000);
-
-function row(r: BenchResult, baseline: BenchResult | null, seed: number | null, target?: string): string {
-  const ratio = baseline ? ` ${(r.opsPerSec / baseline.opsPerSec).toFixed(2)}× of "${baseline.name}"` : '';
-  const vsSeed = seed ? `, ${(r.opsPerSec / seed).toFixed(1)}× the reference KMS's ${seed} QPS` : '';
-  return `  ${r.name.padEnd(52)} ${String(r.opsPerSec).padStart(8)} ops/s${ratio}${vsSeed}${target ? `  [target ${target}]` : ''}`;
+interface Section {
+  key: string;
+  title: string;
+  comparisons(vault: BenchVault): Promise<Comparison[]>;
 }
 
+const SECTIONS: Section[] = [
+  { key: 'symmetric', title: 'Symmetric, through the core', comparisons: symmetricComparisons },
+  { key: 'asymmetric', title: 'Asymmetric: both suites and the core', comparisons: asymmetricComparisons },
+];
+
+/** Sections that print their own tables (`main()`), run after the comparisons. */
+const STANDALONE = [
+  { key: 'hsm', module: './hsm.ts' },
+  { key: 'ui', module: './ui.ts' },
+];
+
+const durationMs = Number(process.env.KW_BENCH_MS ?? 1000);
+const only = process.env.KW_BENCH_ONLY ? new Set(process.env.KW_BENCH_ONLY.split(',').map((s) => s.trim())) : null;
+const wanted = (key: string): boolean => !only || only.has(key);
+
 async function main(): Promise<void> {
-  const opts = { durationMs };
-  console.log(`Keywarden benchmarks (${durationMs} ms per figure, Node ${process.version})\n`);
-
-  console.log('Baselines (raw libraries)');
-  const rawAes = benchNodeAesGcm(64, opts);
-  const rawSm2 = benchSmCryptoSm2Sign(opts);
-  const rawRsa = benchSuiteRsaSign(opensslSuite, undefined, opts);
-  for (const r of [rawAes, rawSm2, rawRsa]) console.log(row(r, null, null));
-
-  console.log('\nSuites');
-  const pureSm2 = benchSuiteSm2Sign(pureSuite, opts);
-  console.log(row(pureSm2, rawSm2, null, '≥ 2,000/s on the pure path'));
-  console.log(row(benchSuiteSm2Sign(opensslSuite, opts), rawSm2, null));
-
-  console.log('\nThrough the core (schema, state checks, unseal, crypto, audit)');
-  const core = await runCoreBenchmarks(opts);
-  console.log(row(core.encrypt!, rawAes, SEED_QPS.symmetric, '≥ 0.5× raw and ≥ 20,000/s'));
-  console.log(row(core.encryptSm4!, rawAes, SEED_QPS.symmetric));
-  console.log(row(core.decrypt!, rawAes, SEED_QPS.symmetric));
-  console.log(row(core.generateDataKey!, rawAes, SEED_QPS.symmetric));
-  console.log(row(core.sm2Sign!, rawSm2, SEED_QPS.asymmetric));
-  console.log(row(core.rsaSign!, rawRsa, SEED_QPS.asymmetric));
-
-  for (const extra of ['./hsm.ts', './ui.ts']) {
-    try {
-      const mod = (await import(extra)) as { main?: () => Promise<void> };
-      if (mod.main) {
-        console.log('');
-        await mod.main();
+  console.log(`Keywarden benchmarks (${durationMs} ms per figure in ${rounds()} interleaved rounds, Node ${process.version})`);
+  console.log('Ratios are medians of per-round ratios to the baseline measured beside them; openssl speed runs with -elapsed.\n');
+  const results: ComparisonResult[] = [];
+  const vault = await openBenchVault();
+  try {
+    for (const s of SECTIONS.filter((x) => wanted(x.key))) {
+      console.log(s.title);
+      for (const c of await s.comparisons(vault)) {
+        const r = await runComparison(c, { durationMs });
+        results.push(r);
+        console.log(formatComparison(r));
       }
-    } catch (e) {
-      if ((e as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw e;
+      console.log('');
+    }
+  } finally {
+    vault.close();
+  }
+  for (const extra of STANDALONE.filter((x) => wanted(x.key))) {
+    const mod = (await import(extra.module)) as { main?: () => Promise<void> };
+    if (mod.main) {
+      await mod.main();
+      console.log('');
     }
   }
+  const targets = formatTargets(results);
+  if (targets.length) console.log(['Targets (ratios in this run)', ...targets].join('\n'));
 }
 
 await main();
