@@ -13,6 +13,7 @@ import { KwError } from '../api/errors.ts';
 import { bigIntToBytes, bytesToBigInt, concatBytes, equalBytes, utf8, wipe } from './bytes.ts';
 import { DerReader, octetString, seq, TAG, uint } from './der.ts';
 import { sm3 } from './hash-pure.ts';
+import { jointMultiplier } from './sm2-verify.ts';
 import { SM2_DEFAULT_USER_ID } from './types.ts';
 
 /** The recommended curve sm2p256v1, GM/T 0003.5-2012 §2. */
@@ -31,6 +32,7 @@ export const Sm2Point = weierstrassN(CURVE);
 Sm2Point.BASE.precompute(10);
 type Point = InstanceType<typeof Sm2Point>;
 const N = CURVE.n;
+const joint = jointMultiplier(Sm2Point, CURVE.p, N);
 const ZVALUE_PREFIX = concatBytes(...[CURVE.a, CURVE.b, CURVE.Gx, CURVE.Gy].map((v) => bigIntToBytes(v, 32)));
 
 const invalidCiphertext = (): KwError => new KwError('InvalidCiphertext', 'ciphertext is not valid');
@@ -129,9 +131,8 @@ export function sm2VerifyDigest(publicPoint: Uint8Array, e: Uint8Array, signatur
   const t = mod(r + s, N);
   if (t === 0n) return false;
   const P = sm2ParsePoint(publicPoint);
-  const X = Sm2Point.BASE.multiplyUnsafe(s).add(P.multiplyUnsafe(t));
-  if (X.is0()) return false;
-  return mod(bytesToBigInt(e) + X.toAffine().x, N) === r;
+  // (e + x1) mod n = r  ⟺  x1 ≡ r - e (mod n), with (x1, y1) = s·G + t·P.
+  return joint.xEqualsModN(s, t, P, mod(r - bytesToBigInt(e), N));
 }
 
 function kdfBytes(z: Uint8Array, len: number): Uint8Array {
