@@ -4,6 +4,7 @@ import { KEY_SPECS, KEY_USAGES, ORIGINS, PROTECTION_LEVELS } from '../domain/key
 import { KEY_STATES } from '../domain/key-states.ts';
 import { LIMITS } from '../domain/limits.ts';
 import { base64DecodedLength, base64MaxChars, nullPrototypeRecord, reservedKeyOf } from './caller-input.ts';
+import { DATA_KEY_SPECS, ENCRYPTION_ALGORITHMS, SIGN_ALGORITHMS } from '../domain/vocabulary.ts';
 
 /**
  * Standard base64 (padded), at most `maxDecodedBytes` once decoded. The length check
@@ -64,8 +65,11 @@ export const encryptionContext = callerRecord(z.string().max(256), z.string().ma
     c.issues.push({ code: 'custom', message: `encryption context exceeds ${LIMITS.encryptionContextMaxBytes} bytes`, input: c.value });
   }
 });
-export const signAlgorithm = z.enum(['RSA_PKCS1_SHA_256', 'RSA_PSS_SHA_256', 'ECDSA_SHA_256', 'SM2DSA']);
-export const asymEncryptAlgorithm = z.enum(['RSAES_OAEP_SHA_256', 'RSAES_OAEP_SHA_1', 'SM2PKE']);
+export const signAlgorithm = z.enum(SIGN_ALGORITHMS);
+export const asymEncryptAlgorithm = z.enum(ENCRYPTION_ALGORITHMS);
+export const dataKeySpec = z.enum(DATA_KEY_SPECS);
+/** Days a key waits in PendingDeletion (the reference's 7–30, default 30). */
+export const pendingWindowInDays = z.number().int().min(LIMITS.pendingWindowMinDays).max(LIMITS.pendingWindowMaxDays).default(LIMITS.pendingWindowDefaultDays);
 export const messageType = z.enum(['RAW', 'DIGEST']);
 export const paging = {
   pageNumber: z.number().int().min(1).default(1),

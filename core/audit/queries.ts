@@ -1,8 +1,14 @@
 /** Read side of the audit log for the contract: paged, filtered listing and chain verification. */
 import type { ParsedRequestOf, ResponseOf } from '../api/contract.ts';
 import type { AuditEvent } from '../api/ops/audit.ts';
-import type { CallContext } from '../kms/context.ts';
-import { verifyAuditChain as verifyChain } from './audit-log.ts';
+import type { ReadableDb } from '../catalogue/db.ts';
+import { verifyAuditChain as verifyChain, type AuditLog } from './audit-log.ts';
+
+/** What the read side needs of a call's context (the service passes its CallContext). */
+export interface AuditReadContext {
+  audit: Pick<AuditLog, 'flush'>;
+  db: ReadableDb;
+}
 
 interface Row {
   seq: number;
@@ -27,7 +33,7 @@ function toEvent(r: Row): AuditEvent {
   return { seq: r.seq, at: new Date(r.at).toISOString(), event: r.event, actor: r.actor, keyId: r.key_id, outcome: r.outcome, errorCode: r.error_code, detail };
 }
 
-export function listAuditEvents(req: ParsedRequestOf<'listAuditEvents'>, ctx: CallContext): ResponseOf<'listAuditEvents'> {
+export function listAuditEvents(req: ParsedRequestOf<'listAuditEvents'>, ctx: AuditReadContext): ResponseOf<'listAuditEvents'> {
   // Records still buffered by group commit are written first, so the officer sees them.
   ctx.audit.flush();
   const where: string[] = [];
@@ -45,7 +51,7 @@ export function listAuditEvents(req: ParsedRequestOf<'listAuditEvents'>, ctx: Ca
   return { events: rows.map(toEvent), totalCount: total, pageNumber: req.pageNumber, pageSize: req.pageSize };
 }
 
-export function verifyAuditChain(_req: ParsedRequestOf<'verifyAuditChain'>, ctx: CallContext): ResponseOf<'verifyAuditChain'> {
+export function verifyAuditChain(_req: ParsedRequestOf<'verifyAuditChain'>, ctx: AuditReadContext): ResponseOf<'verifyAuditChain'> {
   ctx.audit.flush();
   return verifyChain(ctx.db);
 }

@@ -6,12 +6,12 @@
  */
 import { KwError, missingCase } from '../api/errors.ts';
 import type { ParsedRequestOf, ResponseOf } from '../api/contract.ts';
-import type { EXPORT_WRAPPING_ALGORITHMS } from '../api/ops/byok.ts';
+import type { EncryptionAlgorithm } from '../domain/vocabulary.ts';
 import type { CallContext } from '../kms/context.ts';
 import { dataKeyLength, openBlob, sealUnder, usableSymmetricKey } from '../kms/symmetric.ts';
 import { parsePublicKeyParam, type ParsedPublicKey } from './public-key-input.ts';
 
-type ExportAlgorithm = (typeof EXPORT_WRAPPING_ALGORITHMS)[number];
+type ExportAlgorithm = EncryptionAlgorithm;
 
 function exportKey(alg: ExportAlgorithm, value: string): ParsedPublicKey {
   const pk = parsePublicKeyParam(value);

@@ -5,7 +5,7 @@
  */
 import { KwError } from '../api/errors.ts';
 import type { ParsedRequestOf, ResponseOf } from '../api/contract.ts';
-import type { IMPORT_WRAPPING_ALGORITHMS, IMPORT_WRAPPING_KEY_SPECS } from '../api/ops/byok.ts';
+import type { ImportWrappingAlgorithm, ImportWrappingKeySpec } from '../domain/vocabulary.ts';
 import { SPEC_CAPABILITIES, type KeySpec } from '../domain/key-specs.ts';
 import { LIMITS } from '../domain/limits.ts';
 import type { CallContext } from '../kms/context.ts';
@@ -15,8 +15,7 @@ import { uuidFrom } from '../ports/index.ts';
 import { issueImportToken } from './import-token.ts';
 import type { WrapScheme } from './targets.ts';
 
-export type ImportWrappingKeySpec = (typeof IMPORT_WRAPPING_KEY_SPECS)[number];
-export type ImportWrappingAlgorithm = (typeof IMPORT_WRAPPING_ALGORITHMS)[number];
+export type { ImportWrappingAlgorithm, ImportWrappingKeySpec };
 
 export const IMPORT_SCHEMES: Record<ImportWrappingAlgorithm, WrapScheme> = {
   RSAES_OAEP_SHA_256: { kind: 'rsa-oaep', hash: 'SHA-256' },

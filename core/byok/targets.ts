@@ -6,28 +6,9 @@
  * material" steps 2-3, Google Cloud KMS import methods, Azure Key Vault BYOK
  * specification, Vault/OpenBao transit "import" endpoint).
  */
-export const BYOK_TARGETS = ['tianyi', 'alibaba', 'tencent', 'aws', 'gcp', 'azure', 'vault'] as const;
-export type ByokTarget = (typeof BYOK_TARGETS)[number];
+import type { ByokAlgorithm, ByokKeySpec, ByokTarget } from '../domain/vocabulary.ts';
 
-export const BYOK_KEY_SPECS = ['AES_256', 'SM4', 'RSA_2048', 'RSA_3072', 'RSA_4096', 'EC_P256', 'SM2'] as const;
-export type ByokKeySpec = (typeof BYOK_KEY_SPECS)[number];
-
-/** Every algorithm name any target uses, in that target's own spelling. */
-export const BYOK_ALGORITHMS = [
-  'RSAES_OAEP_SHA_256',
-  'RSAES_OAEP_SHA_1',
-  'RSAES_PKCS1_V1_5',
-  'SM2PKE',
-  'RSA_AES_KEY_WRAP_SHA_256',
-  'RSA_AES_KEY_WRAP_SHA_1',
-  'rsa-oaep-3072-sha1-aes-256',
-  'rsa-oaep-4096-sha1-aes-256',
-  'rsa-oaep-3072-sha256-aes-256',
-  'rsa-oaep-4096-sha256-aes-256',
-  'rsa-oaep-3072-sha256',
-  'rsa-oaep-4096-sha256',
-] as const;
-export type ByokAlgorithm = (typeof BYOK_ALGORITHMS)[number];
+export type { ByokAlgorithm, ByokKeySpec, ByokTarget };
 
 export type OaepHash = 'SHA-1' | 'SHA-256';
 

@@ -1,6 +1,6 @@
 /** Every certificate operation of the contract mapped to its use case, for the dispatch table. */
 import type { certificateOps } from '../api/ops/certificates.ts';
-import type { HandlerTable } from '../service/handlers.ts';
+import type { HandlerTable } from '../kms/handler.ts';
 import { createCertificate, importCertificate, importCertificateByPKCS12 } from './issue.ts';
 import * as keyOps from './key-ops.ts';
 import * as manage from './manage.ts';

@@ -10,9 +10,10 @@
  */
 export type HashName = 'SHA-1' | 'SHA-256' | 'SM3';
 export type HmacName = 'SHA-256' | 'SM3';
-export type KeyPairSpec = 'RSA_2048' | 'RSA_3072' | 'RSA_4096' | 'EC_P256' | 'SM2';
-export type SignAlgorithm = 'RSA_PKCS1_SHA_256' | 'RSA_PSS_SHA_256' | 'ECDSA_SHA_256' | 'SM2DSA';
-export type AsymEncryptAlgorithm = 'RSAES_OAEP_SHA_256' | 'RSAES_OAEP_SHA_1' | 'RSAES_PKCS1_V1_5' | 'SM2PKE';
+/** Key pair specs and algorithm names come from the one vocabulary (domain/vocabulary.ts). */
+import type { AsymEncryptAlgorithm, KeyPairSpec, SignAlgorithm } from '../domain/vocabulary.ts';
+
+export type { AsymEncryptAlgorithm, KeyPairSpec, SignAlgorithm };
 export type MessageType = 'RAW' | 'DIGEST';
 
 /** GM/T 0009 default distinguishing identifier for SM2 signatures. */

@@ -2,10 +2,9 @@
  * What each key spec can do. One record per spec, so every rule that depends on the
  * algorithm (usages, rotation, versions, algorithms) reads from here and nowhere else.
  */
-import type { AsymEncryptAlgorithm, SignAlgorithm } from '../crypto/types.ts';
+import { KEY_SPEC_TABLE, KEY_SPECS, type AsymEncryptAlgorithm, type KeySpec, type SignAlgorithm } from './vocabulary.ts';
 
-export const KEY_SPECS = ['AES_256', 'SM4', 'RSA_2048', 'RSA_3072', 'RSA_4096', 'EC_P256', 'SM2', 'HMAC_SM3', 'HMAC_SHA256'] as const;
-export type KeySpec = (typeof KEY_SPECS)[number];
+export { KEY_SPECS, type KeySpec };
 export const KEY_USAGES = ['ENCRYPT_DECRYPT', 'SIGN_VERIFY', 'GENERATE_VERIFY_MAC'] as const;
 export type KeyUsage = (typeof KEY_USAGES)[number];
 export const PROTECTION_LEVELS = ['SOFTWARE', 'HSM'] as const;
@@ -24,24 +23,26 @@ export interface SpecCapabilities {
   signAlgorithms: readonly SignAlgorithm[];
   encryptAlgorithms: readonly AsymEncryptAlgorithm[];
   macAlgorithm?: 'HMAC_SM3' | 'HMAC_SHA_256';
-  /** EXTERNAL origin (BYOK) is offered for these specs. */
+  /** EXTERNAL origin (BYOK) is offered for these specs (the vocabulary's `byok` column). */
   importable: boolean;
 }
 
 const RSA_SIGN = ['RSA_PKCS1_SHA_256', 'RSA_PSS_SHA_256'] as const;
 const RSA_ENC = ['RSAES_OAEP_SHA_256', 'RSAES_OAEP_SHA_1'] as const;
 
-export const SPEC_CAPABILITIES: Record<KeySpec, SpecCapabilities> = {
-  AES_256: { family: 'symmetric', usages: ['ENCRYPT_DECRYPT'], materialBytes: 32, symmetricAlgorithm: 'AES_256_GCM', signAlgorithms: [], encryptAlgorithms: [], importable: true },
-  SM4: { family: 'symmetric', usages: ['ENCRYPT_DECRYPT'], materialBytes: 16, symmetricAlgorithm: 'SM4_GCM', signAlgorithms: [], encryptAlgorithms: [], importable: true },
-  RSA_2048: { family: 'asymmetric', usages: ['ENCRYPT_DECRYPT', 'SIGN_VERIFY'], signAlgorithms: RSA_SIGN, encryptAlgorithms: RSA_ENC, importable: true },
-  RSA_3072: { family: 'asymmetric', usages: ['ENCRYPT_DECRYPT', 'SIGN_VERIFY'], signAlgorithms: RSA_SIGN, encryptAlgorithms: RSA_ENC, importable: true },
-  RSA_4096: { family: 'asymmetric', usages: ['ENCRYPT_DECRYPT', 'SIGN_VERIFY'], signAlgorithms: RSA_SIGN, encryptAlgorithms: RSA_ENC, importable: true },
-  EC_P256: { family: 'asymmetric', usages: ['SIGN_VERIFY'], signAlgorithms: ['ECDSA_SHA_256'], encryptAlgorithms: [], importable: true },
-  SM2: { family: 'asymmetric', usages: ['ENCRYPT_DECRYPT', 'SIGN_VERIFY'], signAlgorithms: ['SM2DSA'], encryptAlgorithms: ['SM2PKE'], importable: true },
-  HMAC_SM3: { family: 'mac', usages: ['GENERATE_VERIFY_MAC'], materialBytes: 32, signAlgorithms: [], encryptAlgorithms: [], macAlgorithm: 'HMAC_SM3', importable: false },
-  HMAC_SHA256: { family: 'mac', usages: ['GENERATE_VERIFY_MAC'], materialBytes: 32, signAlgorithms: [], encryptAlgorithms: [], macAlgorithm: 'HMAC_SHA_256', importable: false },
+const CAPABILITIES: Record<KeySpec, Omit<SpecCapabilities, 'importable'>> = {
+  AES_256: { family: 'symmetric', usages: ['ENCRYPT_DECRYPT'], materialBytes: 32, symmetricAlgorithm: 'AES_256_GCM', signAlgorithms: [], encryptAlgorithms: [] },
+  SM4: { family: 'symmetric', usages: ['ENCRYPT_DECRYPT'], materialBytes: 16, symmetricAlgorithm: 'SM4_GCM', signAlgorithms: [], encryptAlgorithms: [] },
+  RSA_2048: { family: 'asymmetric', usages: ['ENCRYPT_DECRYPT', 'SIGN_VERIFY'], signAlgorithms: RSA_SIGN, encryptAlgorithms: RSA_ENC },
+  RSA_3072: { family: 'asymmetric', usages: ['ENCRYPT_DECRYPT', 'SIGN_VERIFY'], signAlgorithms: RSA_SIGN, encryptAlgorithms: RSA_ENC },
+  RSA_4096: { family: 'asymmetric', usages: ['ENCRYPT_DECRYPT', 'SIGN_VERIFY'], signAlgorithms: RSA_SIGN, encryptAlgorithms: RSA_ENC },
+  EC_P256: { family: 'asymmetric', usages: ['SIGN_VERIFY'], signAlgorithms: ['ECDSA_SHA_256'], encryptAlgorithms: [] },
+  SM2: { family: 'asymmetric', usages: ['ENCRYPT_DECRYPT', 'SIGN_VERIFY'], signAlgorithms: ['SM2DSA'], encryptAlgorithms: ['SM2PKE'] },
+  HMAC_SM3: { family: 'mac', usages: ['GENERATE_VERIFY_MAC'], materialBytes: 32, signAlgorithms: [], encryptAlgorithms: [], macAlgorithm: 'HMAC_SM3' },
+  HMAC_SHA256: { family: 'mac', usages: ['GENERATE_VERIFY_MAC'], materialBytes: 32, signAlgorithms: [], encryptAlgorithms: [], macAlgorithm: 'HMAC_SHA_256' },
 };
+
+export const SPEC_CAPABILITIES = Object.fromEntries(KEY_SPECS.map((spec) => [spec, { ...CAPABILITIES[spec], importable: KEY_SPEC_TABLE[spec].byok }])) as Record<KeySpec, SpecCapabilities>;
 
 export function isSymmetric(spec: KeySpec): boolean {
   return SPEC_CAPABILITIES[spec].family === 'symmetric';

@@ -12,7 +12,7 @@ import type { ReadableDb } from '../catalogue/db.ts';
 import { KEY_SPECS, PROTECTION_LEVELS, type KeySpec, type ProtectionLevel } from '../domain/key-specs.ts';
 import { KEY_STATES, type KeyState } from '../domain/key-states.ts';
 import { DAY_MS } from '../domain/limits.ts';
-import { readTokenSettings } from '../keystore/token-settings.ts';
+import { readTokenSettings } from '../vault/token-settings.ts';
 import type { CallContext } from './context.ts';
 
 const FIRST_ALIAS = '(SELECT min(a.alias) FROM aliases a WHERE a.key_id = k.id)';

@@ -5,6 +5,7 @@
  * port: only public keys, signatures, decrypted plaintexts the caller asked for, and
  * blobs the token wrapped.
  */
+import type { CertificateKeySpec, TokenEncryptionAlgorithm, TokenSignAlgorithm } from '../domain/vocabulary.ts';
 
 /** Material the token generates for BYOK; SM4 material is a 16-byte generic secret on the token. */
 export type TokenMaterialSpec = 'AES_256' | 'GENERIC_SECRET_16' | 'RSA_2048' | 'RSA_3072' | 'RSA_4096' | 'EC_P256';
@@ -21,9 +22,9 @@ export interface TokenEscrow {
 }
 
 /** SM2 is asked for so the token's capability check can refuse it with its own reason. */
-export type TokenPairSpec = 'RSA_2048' | 'EC_P256' | 'SM2';
-export type TokenSignAlgorithm = 'RSA_PKCS1_SHA_256' | 'RSA_PSS_SHA_256' | 'ECDSA_SHA_256';
-export type TokenDecryptAlgorithm = 'RSAES_OAEP_SHA_256' | 'RSAES_OAEP_SHA_1';
+export type TokenPairSpec = CertificateKeySpec;
+export type { TokenSignAlgorithm };
+export type TokenDecryptAlgorithm = TokenEncryptionAlgorithm;
 
 export interface TokenKeyPort {
   /** The token a call goes to: the label asked for, else the vault's default. */

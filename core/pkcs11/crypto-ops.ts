@@ -217,8 +217,7 @@ export function rsaDecrypt(rt: ModuleRuntime, p: OpParams<'rsaDecrypt'>): { plai
       throw new KwError('NotSupportedByToken', `the token supports neither ${p.algorithm} nor raw RSA decryption`);
     }
     const modulus = readAttr(rt, st, obj.handle, pkcs11js.CKA_MODULUS);
-    const exponent = readAttr(rt, st, obj.handle, pkcs11js.CKA_PUBLIC_EXPONENT);
-    if (!modulus || !exponent) throw new KwError('TokenError', 'the token did not return the RSA modulus');
+    if (!modulus) throw new KwError('TokenError', 'the token did not return the RSA modulus');
     if (ct.length !== modulusBytes(modulus)) throw new KwError('InvalidCiphertext', 'RSA ciphertext length does not match the key');
     const block = withContextLogin(
       rt, st, obj, p.contextPin,
@@ -227,7 +226,7 @@ export function rsaDecrypt(rt: ModuleRuntime, p: OpParams<'rsaDecrypt'>): { plai
       () => rt.p11.C_Decrypt(st.session, ct, Buffer.alloc(1024)),
     );
     try {
-      return { plaintext: oaepDecode(p.algorithm, modulus, exponent, block), path: 'token-raw-rsa-host-oaep' as const };
+      return { plaintext: oaepDecode(p.algorithm, modulus, block), path: 'token-raw-rsa-host-oaep' as const };
     } finally {
       block.fill(0);
     }

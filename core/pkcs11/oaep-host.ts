@@ -2,40 +2,20 @@
  * RSA-OAEP padding (RFC 8017 §7.1) done in the worker around a raw RSA operation on
  * the token, for tokens whose CKM_RSA_PKCS_OAEP accepts only SHA-1 (SoftHSM2 2.6
  * answers CKR_ARGUMENTS_BAD for SHA-256). The private key stays on the token; only
- * the padding is removed here. Padding code is node-forge's, not hand-written.
+ * the padding is removed here, by the crypto layer's EME-OAEP decoder (checked against
+ * the Wycheproof OAEP vectors, one error for every failure, no early exit on secrets).
  */
-import forge from 'node-forge';
 import { KwError } from '../api/errors.ts';
+import { oaepDecode as emeOaepDecode, type RsaHash } from '../crypto/rsa-padding.ts';
 import type { OaepAlgorithm } from './protocol.ts';
 
-/** forge ships pkcs1 (OAEP) at runtime; @types/node-forge does not declare it. */
-interface ForgePkcs1 {
-  decode_rsa_oaep(key: forge.pki.rsa.PublicKey, em: string, options: { md: forge.md.MessageDigest; mgf1: { md: forge.md.MessageDigest } }): string;
-}
-const pkcs1 = (forge as unknown as { pkcs1: ForgePkcs1 }).pkcs1;
+const HASH: Record<OaepAlgorithm, RsaHash> = { RSAES_OAEP_SHA_256: 'SHA-256', RSAES_OAEP_SHA_1: 'SHA-1' };
 
-function forgeKey(modulus: Uint8Array, exponent: Uint8Array): forge.pki.rsa.PublicKey {
-  const n = new forge.jsbn.BigInteger(Buffer.from(modulus).toString('hex'), 16);
-  const e = new forge.jsbn.BigInteger(Buffer.from(exponent).toString('hex'), 16);
-  return forge.pki.setRsaPublicKey(n, e);
-}
-
-function mdFor(alg: OaepAlgorithm): forge.md.MessageDigest {
-  return alg === 'RSAES_OAEP_SHA_256' ? forge.md.sha256.create() : forge.md.sha1.create();
-}
-
-/** Removes OAEP padding from the k-byte block the token's raw RSA decryption produced. */
-export function oaepDecode(alg: OaepAlgorithm, modulus: Uint8Array, exponent: Uint8Array, block: Uint8Array): Uint8Array {
-  const k = modulusBytes(modulus);
-  const em = leftPad(block, k);
+/** Removes OAEP padding (hash = MGF1 hash, empty label) from the token's raw RSA output. */
+export function oaepDecode(alg: OaepAlgorithm, modulus: Uint8Array, block: Uint8Array): Uint8Array {
+  const em = leftPad(block, modulusBytes(modulus));
   try {
-    const out = pkcs1.decode_rsa_oaep(forgeKey(modulus, exponent), Buffer.from(em).toString('binary'), {
-      md: mdFor(alg),
-      mgf1: { md: mdFor(alg) },
-    });
-    return new Uint8Array(Buffer.from(out, 'binary'));
-  } catch {
-    throw new KwError('InvalidCiphertext', 'RSA-OAEP decryption failed');
+    return emeOaepDecode(em, { hash: HASH[alg], mgf1Hash: HASH[alg] });
   } finally {
     em.fill(0);
   }

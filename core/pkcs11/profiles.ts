@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { KwError } from '../api/errors.ts';
 import { callerRecord } from '../api/schemas.ts';
+import type { TokenKeySpec } from '../domain/vocabulary.ts';
 
 const status = z.enum(['verified', 'documented', 'observed', 'placeholder']);
 /** CK_ULONG as hex text, e.g. "0x80008001" (vendor numbers are easier to compare in hex). */
@@ -98,8 +99,8 @@ export function loadProfiles(path: string): ResolvedProfile[] {
   return parseProfiles(json);
 }
 
-/** Key specs a token may be asked for, including the vendor-defined SM ones. */
-export type TokenKeySpec = 'AES_256' | 'RSA_2048' | 'RSA_3072' | 'RSA_4096' | 'EC_P256' | 'EC_SM2' | 'SM4';
+/** Key specs a token may be asked for, including the vendor-defined SM ones (the vocabulary's `token` names). */
+export type { TokenKeySpec };
 
 /** A mechanism as the token reported it; key sizes are checked when present. */
 export type ReportedMechanism = number | { type: number; minKeySize?: number; maxKeySize?: number };

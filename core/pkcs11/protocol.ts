@@ -6,22 +6,17 @@
  * serialization, a structured clone); errors travel as ErrorData.
  */
 import type { ErrorData } from '../api/errors.ts';
+import { BRIDGE_KEY_SPECS, type BridgeKeySpec, type TokenEncryptionAlgorithm, type TokenSignAlgorithm } from '../domain/vocabulary.ts';
+import type { TokenSelector } from './token-selector.ts';
 import type { WrapOps } from './wrap-protocol.ts';
 
-/** How a caller names a token: any combination must match exactly one token. */
-export interface TokenSelector {
-  /** CK_TOKEN_INFO.serialNumber, trimmed; stable across re-insertion. */
-  serial?: string;
-  /** CK_TOKEN_INFO.label, trimmed. */
-  label?: string;
-  /** Slot id as hex (pkcs11js handle); changes between sessions of some modules. */
-  slotId?: string;
-}
+export type { TokenSelector };
 
-export type KeySpec = 'AES_256' | 'RSA_2048' | 'RSA_3072' | 'RSA_4096' | 'EC_P256';
-export const KEY_SPECS: readonly KeySpec[] = ['AES_256', 'RSA_2048', 'RSA_3072', 'RSA_4096', 'EC_P256'];
-export type SignAlgorithm = 'RSA_PKCS1_SHA_256' | 'RSA_PSS_SHA_256' | 'ECDSA_SHA_256';
-export type OaepAlgorithm = 'RSAES_OAEP_SHA_256' | 'RSAES_OAEP_SHA_1';
+/** What the generic bridge generates and computes: the vocabulary's token rows (domain/vocabulary.ts). */
+export type KeySpec = BridgeKeySpec;
+export const KEY_SPECS: readonly KeySpec[] = BRIDGE_KEY_SPECS;
+export type SignAlgorithm = TokenSignAlgorithm;
+export type OaepAlgorithm = TokenEncryptionAlgorithm;
 export type PinUser = 'user' | 'so';
 
 /** Which path an RSA-OAEP operation took; never hidden from the caller. */

@@ -3,7 +3,7 @@
  * wrapped (BYOK preparation with source HSM). Declared apart from protocol.ts and merged
  * into `BridgeOps` there, so the worker's handler table still covers them. No pkcs11js.
  */
-import type { TokenSelector } from './protocol.ts';
+import type { TokenSelector } from './token-selector.ts';
 
 /**
  * Material the token generates for a target KMS. SM4 material is 16 random bytes with

@@ -2,8 +2,8 @@
  * The dispatch table: every operation of the contract mapped to its use case. The
  * mapped type makes a missing or mistyped handler a compile error.
  */
-import type { OperationName, ParsedRequestOf, ResponseOf } from '../api/contract.ts';
-import type { CallContext } from '../kms/context.ts';
+import type { OperationName } from '../api/contract.ts';
+import type { HandlerTable } from '../kms/handler.ts';
 import type { TokenOperation } from '../api/ops/tokens.ts';
 import * as lifecycle from '../kms/lifecycle.ts';
 import * as versions from '../kms/versions.ts';
@@ -21,8 +21,7 @@ import * as byokPrepare from '../byok/prepare.ts';
 import { certificateHandlers } from '../certs/operations.ts';
 import { describeVaultOverview } from '../kms/overview.ts';
 
-export type Handler<N extends OperationName> = (req: ParsedRequestOf<N>, ctx: CallContext) => ResponseOf<N> | Promise<ResponseOf<N>>;
-export type HandlerTable<N extends OperationName = OperationName> = { [K in N]: Handler<K> };
+export type { Handler, HandlerTable } from '../kms/handler.ts';
 
 /** Vault/session operations are served by the service itself (they need the passphrase flow). */
 export type VaultOperation = 'getVaultStatus' | 'initVault' | 'unlockVault' | 'lockVault' | 'changePassphrase' | 'runScheduledWork';

@@ -24,7 +24,7 @@ import { vaultHandlers, type VaultSession } from './vault-handlers.ts';
 import { tokenHandlers, type TokenSession } from './token-handlers.ts';
 import { TokenSessions } from '../keystore/token-sessions.ts';
 import { HsmKeyStore, PROFILE_FILE } from '../keystore/hsm-keystore.ts';
-import { readTokenSettings } from '../keystore/token-settings.ts';
+import { readTokenSettings } from '../vault/token-settings.ts';
 import { TokenKeys } from '../keystore/token-keys.ts';
 import { requirePermission, VAULT_OWNER, type Principal } from '../officers/access.ts';
 

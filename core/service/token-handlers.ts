@@ -14,7 +14,7 @@ import { KEY_SPECS } from '../domain/key-specs.ts';
 import { HsmKeyStore, profileForModule } from '../keystore/hsm-keystore.ts';
 import { TokenRootKeyProtector } from '../keystore/token-root-key.ts';
 import type { TokenSessions } from '../keystore/token-sessions.ts';
-import { writeTokenSettings } from '../keystore/token-settings.ts';
+import { writeTokenSettings } from '../vault/token-settings.ts';
 import { pinCounters, triesLeft } from '../pkcs11/pin-guard.ts';
 import { loadProfiles, type ResolvedProfile } from '../pkcs11/profiles.ts';
 import type { ModuleDescription, PinUser, TokenDescription } from '../pkcs11/protocol.ts';

@@ -7,22 +7,12 @@
 import { KwError } from '../api/errors.ts';
 import { parseCertificate } from './parse.ts';
 import type { ParsedCertificate } from './parse.ts';
+import type { ChainReason } from '../domain/chain-reasons.ts';
 import type { X509Crypto } from './signer.ts';
 import { verifyCertificateSignature } from './verify.ts';
 import type { SignatureVerdict } from './verify.ts';
 
-export type ChainReason =
-  | 'badSignature'
-  | 'unsupportedAlgorithm'
-  | 'expired'
-  | 'notYetValid'
-  | 'issuerNotCa'
-  | 'keyUsage'
-  | 'pathLenExceeded'
-  | 'missingIssuer'
-  | 'untrustedRoot'
-  | 'unknownCriticalExtension'
-  | 'pathTooLong';
+export type { ChainReason };
 
 export interface CertificateCheck {
   role: 'leaf' | 'intermediate' | 'root';

@@ -1,13 +1,10 @@
 /**
- * A sentence for every certificate chain reason code, in each language. The codes come
- * from the chain validator (core/x509/chain.ts), plus the two the certificate layer adds:
- * 'pendingIssue' (no certificate yet, so no chain) and 'unusedCertificates' (an import
- * refused because the chain carried certificates off the path). Typed over the union, so
- * a new reason without a sentence is a compile error.
+ * A sentence for every certificate chain reason code (core/domain/chain-reasons.ts), in
+ * each language. Typed over the union, so a new reason without a sentence is a compile error.
  */
-import type { ChainReason } from '../../core/x509/chain.ts';
+import type { ChainReasonCode } from '../../core/domain/chain-reasons.ts';
 
-export type ChainReasonCode = ChainReason | 'pendingIssue' | 'unusedCertificates';
+export type { ChainReasonCode };
 
 export const chainReasonsZh: Record<ChainReasonCode, string> = {
   badSignature: '签名校验失败',

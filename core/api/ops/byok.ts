@@ -7,12 +7,9 @@ import { z } from 'zod';
 import { op } from '../operation.ts';
 import * as s from '../schemas.ts';
 import { LIMITS } from '../../domain/limits.ts';
-import { BYOK_ALGORITHMS, BYOK_KEY_SPECS, BYOK_TARGETS } from '../../byok/targets.ts';
+import { BYOK_ALGORITHMS, BYOK_KEY_SPECS, BYOK_TARGETS, ENCRYPTION_ALGORITHMS, IMPORT_WRAPPING_ALGORITHMS, IMPORT_WRAPPING_KEY_SPECS } from '../../domain/vocabulary.ts';
 import type { KeyMetadata } from './keys.ts';
 
-export const IMPORT_WRAPPING_KEY_SPECS = ['RSA_2048', 'EC_SM2'] as const;
-export const IMPORT_WRAPPING_ALGORITHMS = ['RSAES_OAEP_SHA_256', 'RSAES_OAEP_SHA_1', 'RSAES_PKCS1_V1_5', 'SM2PKE', 'RSA_AES_KEY_WRAP_SHA_256', 'RSA_AES_KEY_WRAP_SHA_1'] as const;
-export const EXPORT_WRAPPING_ALGORITHMS = ['RSAES_OAEP_SHA_256', 'RSAES_OAEP_SHA_1', 'SM2PKE'] as const;
 export const EXPIRATION_MODELS = ['KEY_MATERIAL_EXPIRES', 'KEY_MATERIAL_DOES_NOT_EXPIRE'] as const;
 
 /** A public key as PEM text or base64 (of DER, or of a PEM file). */
@@ -21,7 +18,7 @@ const publicKeyText = z.string().min(1).max(32 * 1024);
 const fileB64 = s.base64(16 * 1024);
 const blob = s.base64(LIMITS.encryptPlaintextMaxBytes + 1024);
 const dataKeyBytes = z.number().int().min(LIMITS.dataKeyMinBytes).max(LIMITS.dataKeyMaxBytes).optional();
-const dataKeySpec = z.enum(['AES_256', 'AES_128', 'SM4']).optional();
+const dataKeySpec = s.dataKeySpec.optional();
 
 export interface ByokPackageSummary {
   packageId: string;
@@ -100,7 +97,7 @@ export const byokOps = {
   }),
   exportDataKey: op<{ exportedDataKey: string; cmkUuid: string; keyVersionId: string }>()({
     request: z
-      .object({ ciphertextBlob: blob, publicKey: publicKeyText, wrappingAlgorithm: z.enum(EXPORT_WRAPPING_ALGORITHMS), encryptionContext: s.encryptionContext.optional() })
+      .object({ ciphertextBlob: blob, publicKey: publicKeyText, wrappingAlgorithm: z.enum(ENCRYPTION_ALGORITHMS), encryptionContext: s.encryptionContext.optional() })
       .strict(),
     kind: 'crypto',
     permission: 'kms:cmk:exportDataKey',
@@ -115,7 +112,7 @@ export const byokOps = {
         numberOfBytes: dataKeyBytes,
         keySpec: dataKeySpec,
         publicKey: publicKeyText,
-        wrappingAlgorithm: z.enum(EXPORT_WRAPPING_ALGORITHMS),
+        wrappingAlgorithm: z.enum(ENCRYPTION_ALGORITHMS),
         encryptionContext: s.encryptionContext.optional(),
       })
       .strict(),

@@ -6,10 +6,11 @@ import { z } from 'zod';
 import { op } from '../operation.ts';
 import * as s from '../schemas.ts';
 import { LIMITS } from '../../domain/limits.ts';
+import type { ChainReasonCode } from '../../domain/chain-reasons.ts';
+import { CERTIFICATE_KEY_SPECS } from '../../domain/vocabulary.ts';
 
 export const CERTIFICATE_STATUSES = ['PendingIssue', 'Enabled', 'Disabled', 'Revoked'] as const;
 export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number];
-export const CERTIFICATE_KEY_SPECS = ['RSA_2048', 'EC_P256', 'SM2'] as const;
 
 export interface CertificateInfo {
   certificateId: string;
@@ -56,7 +57,7 @@ export interface ChainCheck {
   notAfter: string;
   signature: string;
   validity: 'ok' | 'expired' | 'notYetValid';
-  reasons: string[];
+  reasons: ChainReasonCode[];
 }
 
 export interface ChainReportView {
@@ -64,7 +65,7 @@ export interface ChainReportView {
   /** True when the path reached a self-signed root among the stored certificates. */
   complete: boolean;
   at: string;
-  reasons: string[];
+  reasons: ChainReasonCode[];
   path: ChainCheck[];
 }
 

@@ -19,7 +19,7 @@ const dataKeyRequest = z
   .object({
     cmkUuid: s.keyRef,
     numberOfBytes: z.number().int().min(LIMITS.dataKeyMinBytes).max(LIMITS.dataKeyMaxBytes).optional(),
-    keySpec: z.enum(['AES_256', 'AES_128', 'SM4']).optional(),
+    keySpec: s.dataKeySpec.optional(),
     encryptionContext: context,
   })
   .strict();

@@ -97,7 +97,7 @@ export const keyOps = {
   enableKey: op<{ keyMetadata: KeyMetadata }>()({ request: keyOnly, kind: 'write', permission: 'kms:cmk:enable', gate: 'unlocked', event: 'enableKey', summary: 'Disabled -> Enabled.' }),
   disableKey: op<{ keyMetadata: KeyMetadata }>()({ request: keyOnly, kind: 'write', permission: 'kms:cmk:disable', gate: 'unlocked', event: 'disableKey', summary: 'Enabled -> Disabled.' }),
   scheduleKeyDeletion: op<{ keyMetadata: KeyMetadata }>()({
-    request: z.object({ cmkUuid: s.keyRef, pendingWindowInDays: z.number().int().min(7).max(30).default(30) }).strict(),
+    request: z.object({ cmkUuid: s.keyRef, pendingWindowInDays: s.pendingWindowInDays }).strict(),
     kind: 'write',
     permission: 'kms:cmk:delete',
     gate: 'unlocked',

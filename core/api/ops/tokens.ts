@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { op } from '../operation.ts';
 import * as s from '../schemas.ts';
 import { LIMITS } from '../../domain/limits.ts';
+import { TOKEN_SIGN_ALGORITHMS } from '../../domain/vocabulary.ts';
 
 export interface TokenPinStateView {
   countLow: boolean;
@@ -171,7 +172,7 @@ export const tokenOps = {
       .object({
         tokenLabel: tokenLabel.optional(),
         objectId,
-        algorithm: z.enum(['RSA_PKCS1_SHA_256', 'RSA_PSS_SHA_256', 'ECDSA_SHA_256']),
+        algorithm: z.enum(TOKEN_SIGN_ALGORITHMS),
         message: s.base64(LIMITS.asymmetricMessageMaxBytes),
         messageType: s.messageType.default('RAW'),
       })

@@ -1,4 +1,4 @@
-import type { Migration } from './index.ts';
+import type { Migration } from './migration.ts';
 
 /** Keys, versions, aliases, tags, root-key wrappings and the hash-chained audit log. */
 export const m001Initial: Migration = {

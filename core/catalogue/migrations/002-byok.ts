@@ -1,4 +1,4 @@
-import type { Migration } from './index.ts';
+import type { Migration } from './migration.ts';
 
 /**
  * BYOK: wrapping key pairs handed out by getParametersForImport, the keyed fingerprint

@@ -1,4 +1,4 @@
-import type { Migration } from './index.ts';
+import type { Migration } from './migration.ts';
 
 /**
  * Certificates: the reference KMS's certificate management (kind KMS: a key pair made or
