@@ -12,6 +12,7 @@
  */
 import { asymmetricComparisons } from './asymmetric.ts';
 import { openBenchVault, type BenchVault } from './core.ts';
+import { sm4Comparisons } from './sm4.ts';
 import { symmetricComparisons } from './symmetric.ts';
 import { formatComparison, formatTargets, runComparison, rounds, type Comparison, type ComparisonResult } from './table.ts';
 
@@ -24,6 +25,7 @@ interface Section {
 const SECTIONS: Section[] = [
   { key: 'symmetric', title: 'Symmetric, through the core', comparisons: symmetricComparisons },
   { key: 'asymmetric', title: 'Asymmetric: both suites and the core', comparisons: asymmetricComparisons },
+  { key: 'sm4', title: 'SM4-GCM, both suites', comparisons: sm4Comparisons },
 ];
 
 /** Sections that print their own tables (`main()`), run after the comparisons. */

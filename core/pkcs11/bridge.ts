@@ -51,10 +51,15 @@ function selectorKey(params: unknown): string | null {
   return t ? JSON.stringify([t.serial ?? null, t.label ?? null, t.slotId ?? null]) : null;
 }
 
+/**
+ * Checks a byte argument and returns it compact: structured clone copies a view's whole
+ * ArrayBuffer, so a small slice of a pooled Buffer (Buffer.from(string) shares an 8 KiB
+ * slab) would carry the slab to the child; such views travel as copies of their bytes.
+ */
 function bytes(x: Uint8Array, name: string, len?: number): Uint8Array {
   if (!(x instanceof Uint8Array)) throw new KwError('InvalidParameter', `${name} must be bytes`);
   if (len !== undefined && x.length !== len) throw new KwError('InvalidParameter', `${name} must be ${len} bytes`);
-  return x;
+  return x.byteLength === x.buffer.byteLength ? x : new Uint8Array(x);
 }
 
 function keyRef(token: TokenSelector, idHex: string): { token: TokenSelector; idHex: string } {
