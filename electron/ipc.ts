@@ -6,9 +6,11 @@
  */
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import type { z } from 'zod';
-import { contract, isOperationName, OPERATION_NAMES, type OperationName } from '../core/api/contract.ts';
+import { contract, OPERATION_NAMES, type OperationName } from '../core/api/contract.ts';
+import { canonicalOperation, canonicalRequest } from '../core/api/seed-names.ts';
 import { IPC_CHANNEL_PREFIX } from '../core/api/bridge.ts';
 import type { ErrorData, Result } from '../core/api/errors.ts';
+import { schemaErrorData } from '../core/api/schema-error.ts';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'keywarden';
@@ -46,17 +48,16 @@ function refuse(code: ErrorData['code'], message: string, details?: ErrorData['d
 /** The whole boundary check: which channel, which sender, which request. */
 export function checkIpcCall(channel: string, sender: SenderFacts, request: unknown): IpcCheck {
   if (!channel.startsWith(IPC_CHANNEL_PREFIX)) return refuse('UnknownOperation', 'not a keywarden channel');
-  const name = channel.slice(IPC_CHANNEL_PREFIX.length);
-  if (!isOperationName(name)) return refuse('UnknownOperation', `unknown operation '${name.slice(0, 64)}'`);
+  const given = channel.slice(IPC_CHANNEL_PREFIX.length);
+  const name = canonicalOperation(given);
+  if (name === null) return refuse('UnknownOperation', `unknown operation '${given.slice(0, 64)}'`);
   // A forged sender (another origin, a sub-frame, a detached frame) gets nothing.
-  if (!sender.isMainFrame || !isTrustedAppUrl(sender.frameUrl)) return refuse('InvalidParameter', 'IPC sender is not the application window', { field: 'sender' });
-  const parsed = (contract[name].request as z.ZodType).safeParse(request ?? {});
-  if (!parsed.success) {
-    const field = parsed.error.issues[0]?.path.join('.') || 'request';
-    return refuse('InvalidParameter', `${field}: ${parsed.error.issues[0]?.message ?? 'invalid'}`, { field });
-  }
-  // The original request goes on: the service parses it again and applies defaults itself.
-  return { ok: true, name, request };
+  if (!sender.isMainFrame || !isTrustedAppUrl(sender.frameUrl)) return refuse('Unauthorized', 'IPC sender is not the application window', { field: 'sender' });
+  const canonical = canonicalRequest(request ?? {});
+  const parsed = (contract[name].request as z.ZodType).safeParse(canonical);
+  if (!parsed.success) return { ok: false, error: schemaErrorData(parsed.error, canonical) };
+  // The request goes on unparsed: the service parses it again and applies defaults itself.
+  return { ok: true, name, request: canonical };
 }
 
 export function senderFacts(event: Pick<IpcMainInvokeEvent, 'senderFrame' | 'sender'>): SenderFacts {

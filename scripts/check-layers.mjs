@@ -219,7 +219,7 @@ const processRules = [
 // The renderer runs in a browser: it reaches core for the contract's types and for the
 // few contract and domain modules that are pure data.
 const rendererCoreTypes = /(^|\/)core\/(api|domain)\//;
-const rendererCoreValues = /(^|\/)core\/(api\/(errors|bridge)\.ts|domain\/)/;
+const rendererCoreValues = /(^|\/)core\/(api\/(errors|bridge|client)\.ts|domain\/)/;
 for (const rule of processRules) {
   for (const file of sourceFiles(join(root, rule.dir))) {
     const rel = posix(relative(root, file));

@@ -9,6 +9,7 @@ import ts from 'typescript';
 import { z } from 'zod';
 import { contract, OPERATION_NAMES } from '../core/api/contract.ts';
 import { ERROR_CODES } from '../core/api/errors.ts';
+import { OPERATION_ALIASES, VALUE_ALIASES } from '../core/api/seed-names.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const opsDir = join(root, 'core/api/ops');
@@ -64,6 +65,17 @@ export function render(): string {
     '',
   );
   lines.push('## Error codes', '', ERROR_CODES.map((c) => `\`${c}\``).join(', '), '');
+  lines.push(
+    '## Names as the reference spells them',
+    '',
+    'Every door accepts an operation name in any letter case (`CreateKey`, `createkey`, `hmaccompute`, `GenerateDataKey`) and these reference names as aliases; in requests, the reference\'s value spellings below stand for ours. Responses and the audit log use the canonical names. The table lives in `core/api/seed-names.ts`.',
+    '',
+    '| reference spelling | canonical |',
+    '| --- | --- |',
+    ...Object.entries(OPERATION_ALIASES).map(([alias, name]) => `| operation \`${alias}\` | \`${name}\` |`),
+    ...Object.entries(VALUE_ALIASES).flatMap(([field, table]) => Object.entries(table).map(([alias, value]) => `| \`${field}\`: \`${alias}\` | \`${value}\` |`)),
+    '',
+  );
   lines.push('## Operations', '');
   for (const name of OPERATION_NAMES) {
     const def = contract[name];

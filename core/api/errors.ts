@@ -10,6 +10,8 @@ export const ERROR_CODES = [
   'MissingParameter',
   'UnknownOperation',
   'UnsupportedOperation',
+  // who is asking: a refused IPC sender, a shell request without the launch token or from another origin/host
+  'Unauthorized',
   // catalogue objects
   'KeyNotFound',
   'KeyVersionNotFound',

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { KwError, toErrorData } from '../api/errors.ts';
 import { contract, OPERATION_NAMES } from '../api/contract.ts';
+import { canonicalOperation, canonicalValue } from '../api/seed-names.ts';
 import { Keywarden, type KeywardenOptions } from '../service/keywarden.ts';
 import { parse, type ParsedArgs } from './args.ts';
 import { readSecret } from './secrets.ts';
@@ -82,8 +83,8 @@ async function run(argv: string[]): Promise<unknown> {
             throw new KwError('InvalidParameter', 'the request is not valid JSON');
           }
         }
-        const kind = contract[sub as keyof typeof contract]?.kind;
-        if (kind !== undefined && kind !== 'session') await unlocked();
+        const op = canonicalOperation(sub);
+        if (op !== null && contract[op].kind !== 'session') await unlocked();
         if (a.values['token-login'] === true) await tokenLogin(a, call);
         return await call(sub, req);
       }
@@ -91,7 +92,7 @@ async function run(argv: string[]): Promise<unknown> {
         await unlocked();
         if (sub === 'create') {
           const rotation = str(a.values.rotation);
-          if (str(a.values.protection) === 'HSM') await tokenLogin(a, call);
+          if (canonicalValue('protectionLevel', str(a.values.protection)) === 'HSM') await tokenLogin(a, call);
           return await call('createKey', {
             keySpec: str(a.values.spec),
             keyUsage: str(a.values.usage) ?? 'ENCRYPT_DECRYPT',
@@ -100,7 +101,7 @@ async function run(argv: string[]): Promise<unknown> {
             ...(str(a.values.origin) ? { origin: str(a.values.origin) } : {}),
             ...(str(a.values.protection) ? { protectionLevel: str(a.values.protection) } : {}),
             ...(rotation ? { rotationIntervalDays: Number(rotation) } : {}),
-            ...(str(a.values.protection) === 'HSM' && str(a.values['token-label']) ? { tokenLabel: str(a.values['token-label']) } : {}),
+            ...(canonicalValue('protectionLevel', str(a.values.protection)) === 'HSM' && str(a.values['token-label']) ? { tokenLabel: str(a.values['token-label']) } : {}),
           });
         }
         if (sub === 'list') {
@@ -142,7 +143,7 @@ async function run(argv: string[]): Promise<unknown> {
         return await byokCommand(sub, a, call);
       case 'cert':
         await unlocked();
-        if (sub === 'create' && str(a.values.protection) === 'HSM') await tokenLogin(a, call);
+        if (sub === 'create' && canonicalValue('protectionLevel', str(a.values.protection)) === 'HSM') await tokenLogin(a, call);
         return await certCommand(sub, rest, argv, call);
       case 'token':
         return await tokenCommand(sub, a, call, unlocked);

@@ -3,10 +3,12 @@
  * serves every operation of the contract through one `call` — the single entry point
  * behind the CLI, the Electron IPC handler and the browser shell.
  */
-import { z } from 'zod';
 import { KwError, toErrorData, type ErrorData, type Result } from '../api/errors.ts';
 import type { PermissionItem } from '../api/operation.ts';
-import { contract, isOperationName, type KeywardenApi, type OperationName, type ResponseOf } from '../api/contract.ts';
+import { schemaErrorData } from '../api/schema-error.ts';
+import { createClient } from '../api/client.ts';
+import { canonicalOperation, canonicalRequest } from '../api/seed-names.ts';
+import { contract, type KeywardenApi, type OperationName, type ResponseOf } from '../api/contract.ts';
 import { AuditLog, type AuditOptions, type AuditRecord } from '../audit/audit-log.ts';
 import type { CryptoSuite } from '../crypto/types.ts';
 import { defaultSuite } from '../crypto/suite.ts';
@@ -55,14 +57,6 @@ export interface KeywardenOptions {
 export interface Caller {
   /** Who is acting, for the audit log: 'cli:officer', 'ui', ... */
   actor: string;
-}
-
-/** Turns a schema failure into the contract's error: which field, what is wrong, never the value. */
-function schemaError(e: z.ZodError): KwError {
-  const first = e.issues[0];
-  const path = first?.path.join('.') || 'request';
-  const missing = first?.code === 'invalid_type' && /received undefined/.test(first.message);
-  return new KwError(missing ? 'MissingParameter' : 'InvalidParameter', `${path}: ${missing ? 'is required' : first?.message ?? 'invalid'}`, { field: path });
 }
 
 /**
@@ -139,19 +133,25 @@ export class Keywarden {
   }
 
   /**
-   * The one door: authorise by the operation's permission item, validate, check its
-   * gate (vault state), run, audit. Never throws.
+   * The one door: resolve the reference's spellings of names and values, authorise by
+   * the operation's permission item, validate, check its gate (vault state), run, audit.
+   * Never throws.
    */
-  async call(name: string, request: unknown, caller: Caller): Promise<Result<unknown>> {
-    if (!isOperationName(name)) return { ok: false, error: { code: 'UnknownOperation', message: `unknown operation '${String(name).slice(0, 64)}'` } };
+  async call(given: string, givenRequest: unknown, caller: Caller): Promise<Result<unknown>> {
+    const name = canonicalOperation(given);
+    if (name === null) return { ok: false, error: { code: 'UnknownOperation', message: `unknown operation '${String(given).slice(0, 64)}'` } };
+    const request = canonicalRequest(givenRequest ?? {});
     const def = contract[name];
     this.changes.beginCall();
     const ctx = this.context(name, caller);
     try {
       this.services.audit.assertHealthy();
       this.authorize(def.permission, ctx);
-      const parsed = def.request.safeParse(request ?? {});
-      if (!parsed.success) throw schemaError(parsed.error);
+      const parsed = def.request.safeParse(request);
+      if (!parsed.success) {
+        const e = schemaErrorData(parsed.error, request);
+        throw new KwError(e.code, e.message, e.details);
+      }
       if (def.kind === 'crypto' && !this.selfTest.ok) throw new KwError('SelfTestFailed', 'cryptographic self-test failed; crypto operations are blocked');
       if (def.gate === 'unlocked') this.services.vault.requireUnlocked();
       const value = await this.dispatch(name, parsed.data, ctx);
@@ -169,13 +169,7 @@ export class Keywarden {
 
   /** A typed client over `call`, for in-process doors and tests: failures throw KwError. */
   api(caller: Caller): KeywardenApi {
-    return new Proxy({} as KeywardenApi, {
-      get: (_t, name: string) => async (req: unknown) => {
-        const r = await this.call(name, req, caller);
-        if (!r.ok) throw new KwError(r.error.code, r.error.message, r.error.details);
-        return r.value;
-      },
-    });
+    return createClient((name, request) => this.call(name, request, caller));
   }
 
   close(): void {

@@ -4,6 +4,7 @@ import type { VaultStatus } from '../api/ops/vault.ts';
 import type { CallContext, Services } from '../kms/context.ts';
 import { PassphraseProtector, type ScryptParams } from '../vault/root-key.ts';
 import type { DueWorkResult } from '../kms/scheduler.ts';
+import type { VaultOperation } from './handlers.ts';
 
 export interface VaultSession {
   services: Services;
@@ -25,7 +26,10 @@ function status(s: VaultSession): VaultStatus {
   };
 }
 
-export const vaultHandlers = {
+/** One handler per vault operation, typed by the contract: a missing or mistyped one does not compile. */
+type VaultHandlerTable = { [K in VaultOperation]: (req: ParsedRequestOf<K>, s: VaultSession, ctx: CallContext) => Promise<ResponseOf<K>> };
+
+export const vaultHandlers: VaultHandlerTable = {
   async getVaultStatus(_req: ParsedRequestOf<'getVaultStatus'>, s: VaultSession): Promise<ResponseOf<'getVaultStatus'>> {
     return status(s);
   },

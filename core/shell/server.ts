@@ -66,6 +66,12 @@ function refuse(res: ServerResponse, status: number, reason: string): void {
   send(res, status, JSON.stringify({ refused: reason }), 'application/json; charset=utf-8', { Connection: 'close' });
 }
 
+/** A refused caller (wrong host, origin or token): the status says so, the body is a contract Result. */
+function unauthorized(res: ServerResponse, status: number, reason: string): void {
+  const r: Result<never> = { ok: false, error: { code: 'Unauthorized', message: reason } };
+  send(res, status, JSON.stringify(r), 'application/json; charset=utf-8', { Connection: 'close' });
+}
+
 function sameToken(given: string | string[] | undefined, expected: Buffer): boolean {
   if (typeof given !== 'string') return false;
   const b = Buffer.from(given, 'utf8');
@@ -120,12 +126,12 @@ export function createShellHandler(o: { files: StaticFiles; target: CallTarget; 
   return (req: IncomingMessage, res: ServerResponse): void => {
     const port = o.port();
     const origin = `http://${HOST}:${port}`;
-    if (req.headers.host !== `${HOST}:${port}`) return refuse(res, 421, 'wrong host');
+    if (req.headers.host !== `${HOST}:${port}`) return unauthorized(res, 421, 'wrong host');
     const url = req.url ?? '/';
     if (url.startsWith(SHELL_API_PREFIX)) {
       if (req.method !== 'POST') return refuse(res, 405, 'method not allowed');
-      if (req.headers.origin !== origin) return refuse(res, 403, 'wrong origin');
-      if (!sameToken(req.headers[SHELL_TOKEN_HEADER], tokenBytes)) return refuse(res, 401, 'missing or wrong token');
+      if (req.headers.origin !== origin) return unauthorized(res, 403, 'wrong origin');
+      if (!sameToken(req.headers[SHELL_TOKEN_HEADER], tokenBytes)) return unauthorized(res, 401, 'missing or wrong token');
       o.governor?.trust(req.socket);
       // Operation names are plain identifiers: anything else (including malformed %-escapes,
       // which would make decodeURIComponent throw) is simply not an operation.

@@ -8,6 +8,9 @@ import type { KeywardenApi } from '../../core/api/contract.ts';
 import type { KeywardenBridge } from '../../core/api/bridge.ts';
 import { SHELL_API_PREFIX, SHELL_TOKEN_HEADER } from '../../core/api/bridge.ts';
 import { isErrorCode, type ErrorCode, type ErrorData, type Result } from '../../core/api/errors.ts';
+import { createClient as createContractClient, type Transport } from '../../core/api/client.ts';
+
+export type { Transport };
 
 declare global {
   interface Window {
@@ -35,7 +38,6 @@ export function errorData(e: unknown): ErrorData {
   return { code: 'InternalError', message: e instanceof Error ? e.message : 'unexpected error' };
 }
 
-export type Transport = (name: string, request: unknown) => Promise<Result<unknown>>;
 
 export function bridgeTransport(bridge: KeywardenBridge): Transport {
   const table = bridge as unknown as Record<string, (req: unknown) => Promise<Result<unknown>>>;
@@ -60,23 +62,16 @@ export function httpTransport(token: string, base = '', fetchImpl: typeof fetch 
     } catch {
       return { ok: false, error: { code: 'InternalError', message: 'the Keywarden shell is not reachable' } };
     }
-    if (!res.ok) return { ok: false, error: { code: 'InternalError', message: `the shell refused the request (HTTP ${res.status})` } };
-    return (await res.json()) as Result<unknown>;
+    const body = (await res.json().catch(() => null)) as Result<unknown> | null;
+    // A refusal the shell explains (Unauthorized for a wrong token, origin or host) keeps its code.
+    if (!res.ok) return body && body.ok === false && isErrorCode(body.error?.code) ? body : { ok: false, error: { code: 'InternalError', message: `the shell refused the request (HTTP ${res.status})` } };
+    return body ?? { ok: false, error: { code: 'InternalError', message: 'the shell answered something that is not JSON' } };
   };
 }
 
-/** A typed client: one method per contract operation, derived by a Proxy, never listed by hand. */
+/** The contract's one client, throwing ApiError so screens catch one error type. */
 export function createClient(transport: Transport): KeywardenApi {
-  return new Proxy({} as KeywardenApi, {
-    get: (_t, name) => {
-      if (typeof name !== 'string' || name === 'then') return undefined;
-      return async (request: unknown) => {
-        const r = await transport(name, request);
-        if (!r.ok) throw new ApiError(r.error);
-        return r.value;
-      };
-    },
-  });
+  return createContractClient(transport, (e) => new ApiError(e));
 }
 
 const TOKEN_KEY = 'keywarden.shellToken';

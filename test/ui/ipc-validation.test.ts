@@ -26,7 +26,10 @@ describe('IPC boundary checks', () => {
     for (const sender of forged) {
       const r = checkIpcCall('kw:getRandom', sender, { numberOfBytes: 16 });
       assert.equal(r.ok, false, JSON.stringify(sender));
-      if (!r.ok) assert.equal(r.error.details?.field, 'sender');
+      if (!r.ok) {
+        assert.equal(r.error.code, 'Unauthorized');
+        assert.equal(r.error.details?.field, 'sender');
+      }
     }
   });
 
