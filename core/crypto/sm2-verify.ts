@@ -9,11 +9,9 @@
  * 257-doubling chain over one table of its odd multiples. The x coordinate is compared
  * without an inversion. Public inputs only: variable-time by design.
  */
-import { invert } from '@noble/curves/abstract/modular';
 import type { ProjConstructor, ProjPointType } from '@noble/curves/abstract/weierstrass';
+import { INFINITY, jacobianArithmetic, type Affine, type Jac } from './sm2-jacobian.ts';
 
-type Affine = { x: bigint; y: bigint };
-type Jac = { X: bigint; Y: bigint; Z: bigint };
 /** Digits d[from .. from+len) applied to a table of odd multiples of one base. */
 type Term = { digits: Int16Array; from: number; len: number; table: Affine[] };
 
@@ -22,7 +20,6 @@ const PIECE_BITS = 65;
 const G_WINDOW = 8;
 const P_WINDOW = 5;
 const KEY_CACHE_SIZE = 256;
-const INFINITY: Jac = { X: 1n, Y: 1n, Z: 0n };
 
 /** Width-w NAF digits of k < 2^256, least significant first; nonzero digits are odd, |d| < 2^(w-1). */
 function wnaf(k: bigint, w: number): Int16Array {
@@ -58,87 +55,7 @@ export interface JointMultiplier {
 }
 
 export function jointMultiplier(Point: ProjConstructor<bigint>, p: bigint, n: bigint): JointMultiplier {
-  const md = (x: bigint): bigint => {
-    const r = x % p;
-    return r < 0n ? r + p : r;
-  };
-
-  /** dbl-2001-b for a = -3: 3M + 5S. */
-  function dbl(q: Jac): Jac {
-    const { X, Y, Z } = q;
-    if (Z === 0n || Y === 0n) return INFINITY;
-    const delta = (Z * Z) % p;
-    const gamma = (Y * Y) % p;
-    const beta = (X * gamma) % p;
-    const alpha = md(3n * (X - delta) * (X + delta));
-    const X3 = md(alpha * alpha - 8n * beta);
-    const Z3 = md((Y + Z) * (Y + Z) - gamma - delta);
-    const Y3 = md(alpha * (4n * beta - X3) - 8n * ((gamma * gamma) % p));
-    return { X: X3, Y: Y3, Z: Z3 };
-  }
-
-  /** add-2007-bl, Jacobian + Jacobian: 11M + 5S; doubles when the points meet. */
-  function add(q: Jac, o: Jac): Jac {
-    if (q.Z === 0n) return o;
-    if (o.Z === 0n) return q;
-    const z1z1 = (q.Z * q.Z) % p;
-    const z2z2 = (o.Z * o.Z) % p;
-    const u1 = (q.X * z2z2) % p;
-    const u2 = (o.X * z1z1) % p;
-    const s1 = (((q.Y * o.Z) % p) * z2z2) % p;
-    const s2 = (((o.Y * q.Z) % p) * z1z1) % p;
-    const h = md(u2 - u1);
-    const r = md(2n * (s2 - s1));
-    if (h === 0n) return r === 0n ? dbl(q) : INFINITY;
-    const i = md(4n * h * h);
-    const j = (h * i) % p;
-    const v = (u1 * i) % p;
-    const X3 = md(r * r - j - 2n * v);
-    const Y3 = md(r * (v - X3) - 2n * ((s1 * j) % p));
-    const Z3 = (md((q.Z + o.Z) * (q.Z + o.Z) - z1z1 - z2z2) * h) % p;
-    return { X: X3, Y: Y3, Z: Z3 };
-  }
-
-  /** madd-2007-bl, Jacobian + affine: 7M + 4S; doubles when the points meet. */
-  function madd(q: Jac, a: Affine, negate: boolean): Jac {
-    const y2 = negate ? p - a.y : a.y;
-    if (q.Z === 0n) return { X: a.x, Y: y2, Z: 1n };
-    const { X, Y, Z } = q;
-    const zz = (Z * Z) % p;
-    const u2 = (a.x * zz) % p;
-    const s2 = (((y2 * Z) % p) * zz) % p;
-    const h = md(u2 - X);
-    const r = md(2n * (s2 - Y));
-    if (h === 0n) return r === 0n ? dbl({ X: a.x, Y: y2, Z: 1n }) : INFINITY;
-    const hh = (h * h) % p;
-    const i = (4n * hh) % p;
-    const j = (h * i) % p;
-    const v = (X * i) % p;
-    const X3 = md(r * r - j - 2n * v);
-    const Y3 = md(r * (v - X3) - 2n * ((Y * j) % p));
-    const Z3 = md((Z + h) * (Z + h) - zz - hh);
-    return { X: X3, Y: Y3, Z: Z3 };
-  }
-
-  /** Jacobian points to affine with one inversion (Montgomery's trick); none may be infinity. */
-  function toAffineAll(pts: Jac[]): Affine[] {
-    const prefix: bigint[] = [];
-    let acc = 1n;
-    for (const q of pts) {
-      prefix.push(acc);
-      acc = (acc * q.Z) % p;
-    }
-    let inv = invert(acc, p);
-    const out: Affine[] = new Array<Affine>(pts.length);
-    for (let k = pts.length - 1; k >= 0; k--) {
-      const q = pts[k]!;
-      const zi = (inv * prefix[k]!) % p;
-      inv = (inv * q.Z) % p;
-      const zi2 = (zi * zi) % p;
-      out[k] = { x: (q.X * zi2) % p, y: (((q.Y * zi2) % p) * zi) % p };
-    }
-    return out;
-  }
+  const { dbl, add, madd, toAffineAll } = jacobianArithmetic(p);
 
   /** Odd multiples 1·B … (2^(w-1)-1)·B of each base, as affine tables. */
   function oddMultiples(bases: Jac[], w: number): Affine[][] {
