@@ -300,7 +300,8 @@ export const opensslSuite: CryptoSuite = {
       case 'RSA_PSS_SHA_256': {
         const key = rsaKey(publicKeyObject(publicKey), false);
         if (messageType === 'DIGEST') return rsaVerifyWith(alg, nodeRaw(key, false), input, messageType, signature);
-        const pss = alg === 'RSA_PSS_SHA_256' ? { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: PSS_SALT_LENGTH } : {};
+        // The salt length is recovered from the signature, as `openssl dgst -sigopt rsa_pss_saltlen:auto`.
+        const pss = alg === 'RSA_PSS_SHA_256' ? { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO } : {};
         try {
           return nodeVerify('sha256', input, { key, ...pss }, signature);
         } catch {

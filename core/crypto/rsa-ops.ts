@@ -25,7 +25,11 @@ export const forgeRaw = {
   privateKey: (key: ForgePrivateKey): RsaRaw => ({ bits: modulusBits(key), bytes: modulusBytes(key), op: (x) => rsaRawPrivate(key, x) }),
 };
 
-/** PSS salt length is the digest length (32), as cloud KMSs and JCA use for PSS-SHA256. */
+/**
+ * PSS signatures are made with the digest length (32) as salt, as cloud KMSs and JCA use
+ * for PSS-SHA256. Verification reads the salt length from the signature (OpenSSL's
+ * saltlen:auto), so signatures made with OpenSSL's default (the maximum) verify too.
+ */
 export const PSS_SALT_LENGTH = 32;
 
 type RsaSign = Extract<SignAlgorithm, 'RSA_PKCS1_SHA_256' | 'RSA_PSS_SHA_256'>;
@@ -64,7 +68,7 @@ export function rsaVerifyWith(alg: RsaSign, key: RsaRaw, input: Uint8Array, mess
   const emLen = Math.ceil(emBits / 8);
   // RFC 8017 §8.1.2 step 2c: I2OSP(m, emLen) fails when m has more bytes than emLen.
   for (let i = 0; i < m.length - emLen; i++) if (m[i] !== 0) return false;
-  return emsaPssVerify('SHA-256', h, m.subarray(m.length - emLen), emBits, PSS_SALT_LENGTH);
+  return emsaPssVerify('SHA-256', h, m.subarray(m.length - emLen), emBits, 'auto');
 }
 
 export function oaepParamsOf(alg: Exclude<AsymEncryptAlgorithm, 'SM2PKE' | 'RSAES_PKCS1_V1_5'>): OaepParams {

@@ -63,11 +63,16 @@ export function emsaPssEncode(hash: RsaHash, mHash: Uint8Array, emBits: number, 
   return concatBytes(db, h, Uint8Array.of(0xbc));
 }
 
-/** EMSA-PSS-VERIFY with a fixed salt length; em is exactly ceil(emBits/8) bytes. */
-export function emsaPssVerify(hash: RsaHash, mHash: Uint8Array, em: Uint8Array, emBits: number, saltLen: number): boolean {
+/**
+ * EMSA-PSS-VERIFY; em is exactly ceil(emBits/8) bytes. With saltLen 'auto' the salt
+ * length is read from the encoding itself — the zero padding ends at the 0x01 byte and
+ * the rest of DB is the salt — as OpenSSL's RSA_PSS_SALTLEN_AUTO does; H still binds the
+ * message and that salt, so a recovered length cannot make a forged encoding verify.
+ */
+export function emsaPssVerify(hash: RsaHash, mHash: Uint8Array, em: Uint8Array, emBits: number, saltLen: number | 'auto'): boolean {
   const hLen = hashLength(hash);
   const emLen = Math.ceil(emBits / 8);
-  if (em.length !== emLen || emLen < hLen + saltLen + 2) return false;
+  if (em.length !== emLen || emLen < hLen + (saltLen === 'auto' ? 0 : saltLen) + 2) return false;
   if (em[emLen - 1] !== 0xbc) return false;
   const maskedDb = em.subarray(0, emLen - hLen - 1);
   const h = em.subarray(emLen - hLen - 1, emLen - 1);
@@ -76,10 +81,11 @@ export function emsaPssVerify(hash: RsaHash, mHash: Uint8Array, em: Uint8Array, 
   const db = mgf1(hash, h, maskedDb.length);
   for (let i = 0; i < db.length; i++) db[i]! ^= maskedDb[i]!;
   db[0]! &= ~topMask & 0xff;
-  const psLen = emLen - hLen - saltLen - 2;
+  const psLen = saltLen === 'auto' ? db.findIndex((b) => b !== 0) : emLen - hLen - saltLen - 2;
+  if (psLen < 0) return false;
   for (let i = 0; i < psLen; i++) if (db[i] !== 0) return false;
   if (db[psLen] !== 1) return false;
-  const salt = db.subarray(db.length - saltLen);
+  const salt = db.subarray(psLen + 1);
   return equalBytes(rsaHash(hash, concatBytes(new Uint8Array(8), mHash, salt)), h);
 }
 

@@ -3,7 +3,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
+import { constants, createHash, createPrivateKey, createPublicKey, randomBytes, verify as nodeVerify } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -200,6 +200,36 @@ describe('openssl CLI', () => {
     file('m.bin', msg);
     const ct = ossl('pkeyutl', '-encrypt', '-pubin', '-inkey', 'rsa-pub.pem', '-in', 'm.bin', '-pkeyopt', 'rsa_padding_mode:oaep', '-pkeyopt', 'rsa_oaep_md:sha256');
     for (const s of suites) assert.equal(toHex(s.asymmetricDecrypt('RSAES_OAEP_SHA_256', kp.privateKey, ct)), toHex(msg));
+  });
+
+  test('RSA-PSS signatures openssl makes with its default (maximum) and other salt lengths verify in both suites', () => {
+    const kp = keys.get('openssl:RSA_2048')!;
+    file('key.pem', pem(kp.privateKey, 'PRIVATE KEY'));
+    file('m.bin', msg);
+    const digest = createHash('sha256').update(msg).digest();
+    // No saltlen option: what `openssl dgst -sigopt rsa_padding_mode:pss` does by default.
+    for (const saltOpt of [[], ['-sigopt', 'rsa_pss_saltlen:max'], ['-sigopt', 'rsa_pss_saltlen:digest'], ['-sigopt', 'rsa_pss_saltlen:0'], ['-sigopt', 'rsa_pss_saltlen:20']]) {
+      const sig = ossl('dgst', '-sha256', '-sign', 'key.pem', '-sigopt', 'rsa_padding_mode:pss', ...saltOpt, 'm.bin');
+      for (const s of suites) {
+        assert.equal(s.verify('RSA_PSS_SHA_256', kp.publicKey, msg, 'RAW', sig), true, `${s.name} RAW ${saltOpt.join(' ') || 'default'}`);
+        assert.equal(s.verify('RSA_PSS_SHA_256', kp.publicKey, digest, 'DIGEST', sig), true, `${s.name} DIGEST ${saltOpt.join(' ') || 'default'}`);
+        const bad = Uint8Array.from(sig);
+        bad[bad.length - 1]! ^= 1;
+        assert.equal(s.verify('RSA_PSS_SHA_256', kp.publicKey, msg, 'RAW', bad), false);
+        assert.equal(s.verify('RSA_PSS_SHA_256', kp.publicKey, Buffer.from('another message'), 'RAW', sig), false);
+      }
+    }
+    // The default really is not 32: a verifier fixed at 32 (what Keywarden did) refuses it.
+    const byDefault = ossl('dgst', '-sha256', '-sign', 'key.pem', '-sigopt', 'rsa_padding_mode:pss', 'm.bin');
+    const pub = createPublicKey({ key: Buffer.from(kp.publicKey), format: 'der', type: 'spki' });
+    assert.equal(nodeVerify('sha256', msg, { key: pub, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, byDefault), false);
+    // Signing keeps salt length 32: openssl verifies ours with the length fixed at 32.
+    for (const s of suites) {
+      file('sig.bin', s.sign('RSA_PSS_SHA_256', kp.privateKey, msg, 'RAW'));
+      file('pub.pem', pem(kp.publicKey, 'PUBLIC KEY'));
+      const out = ossl('dgst', '-sha256', '-verify', 'pub.pem', '-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:32', '-signature', 'sig.bin', 'm.bin');
+      assert.match(out.toString(), /Verified OK/, s.name);
+    }
   });
 
   test('ECDSA and RSA signatures from both suites verify in openssl', () => {
