@@ -74,15 +74,36 @@ export function ecPublicKeyOf(pkcs8: Uint8Array, curve: EcCurve): Uint8Array {
   return encodeEcSpki(curve, publicPoint);
 }
 
+/** An EC private key read from PKCS#8 once (scalar and public point), for repeated use. */
+export interface EcPrivateKey {
+  readonly curve: EcCurve;
+  readonly d: Uint8Array;
+  readonly publicPoint: Uint8Array;
+}
+
+/**
+ * Reads an EC private key. `checked` (for keys kept for many operations) also proves the
+ * embedded public key matches the scalar; a one-off signature skips that, as privateScalar says.
+ */
+export function ecLoadPrivate(pkcs8: Uint8Array, curve: EcCurve, checked: boolean): EcPrivateKey {
+  const { d, publicPoint } = privateScalar(pkcs8, curve, checked);
+  return { curve, d, publicPoint };
+}
+
 export function sm2Sign(pkcs8: Uint8Array, input: Uint8Array, messageType: MessageType, userId?: string): Uint8Array {
   checkDigestInput(input, messageType, 32);
   const { d, publicPoint } = privateScalar(pkcs8, 'SM2', false);
   try {
-    const e = messageType === 'DIGEST' ? input : sm2.sm2MessageDigest(publicPoint, input, userId);
-    return sm2.sm2SignDigest(d, e);
+    return sm2SignWith({ curve: 'SM2', d, publicPoint }, input, messageType, userId);
   } finally {
     wipe(d);
   }
+}
+
+export function sm2SignWith(key: EcPrivateKey, input: Uint8Array, messageType: MessageType, userId?: string): Uint8Array {
+  checkDigestInput(input, messageType, 32);
+  const e = messageType === 'DIGEST' ? input : sm2.sm2MessageDigest(key.publicPoint, input, userId);
+  return sm2.sm2SignDigest(key.d, e);
 }
 
 export function sm2Verify(spki: Uint8Array, input: Uint8Array, messageType: MessageType, signature: Uint8Array, userId?: string): boolean {
@@ -106,16 +127,29 @@ export function sm2DecryptDer(pkcs8: Uint8Array, ciphertext: Uint8Array): Uint8A
   }
 }
 
+export function sm2DecryptWith(key: EcPrivateKey, ciphertext: Uint8Array): Uint8Array {
+  return sm2.sm2Decrypt(key.d, ciphertext);
+}
+
 export function p256Sign(pkcs8: Uint8Array, input: Uint8Array, messageType: MessageType): Uint8Array {
   checkDigestInput(input, messageType, 32);
-  const { d } = privateScalar(pkcs8, 'P-256');
+  const { d, publicPoint } = privateScalar(pkcs8, 'P-256');
+  try {
+    return p256SignWith({ curve: 'P-256', d, publicPoint }, input, messageType);
+  } finally {
+    wipe(d);
+  }
+}
+
+export function p256SignWith(key: EcPrivateKey, input: Uint8Array, messageType: MessageType): Uint8Array {
+  checkDigestInput(input, messageType, 32);
   const entropy = randomBytes(32);
   try {
     const digest = messageType === 'DIGEST' ? input : sha256(input);
-    const sig = p256.sign(digest, d, { lowS: false, prehash: false, extraEntropy: entropy });
+    const sig = p256.sign(digest, key.d, { lowS: false, prehash: false, extraEntropy: entropy });
     return seq(uint(bigIntToBytes(sig.r, 32)), uint(bigIntToBytes(sig.s, 32)));
   } finally {
-    wipe(d, entropy);
+    wipe(entropy);
   }
 }
 

@@ -7,12 +7,13 @@
  * without implicit rejection, and implicit rejection would hide failures we must report).
  */
 import {
-  constants, createCipheriv, createDecipheriv, createHash, createHmac, createPrivateKey, createPublicKey, generateKeyPairSync,
+  constants, createCipheriv, createDecipheriv, createHash, createHmac, createPublicKey, generateKeyPairSync,
   privateDecrypt, publicEncrypt, sign as nodeSign, verify as nodeVerify, type KeyObject,
 } from 'node:crypto';
 import { KwError, missingCase } from '../api/errors.ts';
 import { abytes, abytesOneOf, asU8, wipe } from './bytes.ts';
-import { checkDigestInput, ecGenerate, ecPublicKeyOf, p256Sign, p256Verify, sm2DecryptDer, sm2EncryptDer, sm2Sign, sm2Verify } from './ec-ops.ts';
+import { checkDigestInput, ecGenerate, ecPublicKeyOf, p256SignWith, p256Verify, sm2DecryptWith, sm2EncryptDer, sm2SignWith, sm2Verify } from './ec-ops.ts';
+import { ecPrivate, OpensslPrivateKey, prepare, privateKeyObject, publicKeyObject, rsaKey, rsaPrivate, withPrivate } from './openssl-keys.ts';
 import { pkcs8Kind, spkiKind } from './ec-keys.ts';
 import { gcmCipherFromEcb, gcmOpen, gcmSeal, inc32, type EcbEncrypt, type GcmCipher } from './gcm.ts';
 import {
@@ -144,29 +145,6 @@ function unwrap(kek: Uint8Array, wrapped: Uint8Array, padded: boolean): Uint8Arr
   }
 }
 
-function privateKeyObject(pkcs8: Uint8Array): KeyObject {
-  try {
-    return createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' });
-  } catch {
-    throw new KwError('InvalidKeyMaterial', 'private key is not a valid PKCS#8 key');
-  }
-}
-
-function publicKeyObject(spki: Uint8Array): KeyObject {
-  try {
-    return createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
-  } catch {
-    throw new KwError('InvalidPublicKey', 'public key is not a valid SubjectPublicKeyInfo');
-  }
-}
-
-function rsaKey<T extends KeyObject>(k: T, isPrivate: boolean): T {
-  if (k.asymmetricKeyType !== 'rsa') {
-    throw isPrivate ? new KwError('InvalidKeyMaterial', 'not an RSA private key') : new KwError('InvalidPublicKey', 'not an RSA public key');
-  }
-  return k;
-}
-
 /** OpenSSL's raw RSA (RSA_NO_PADDING), which checks the k-byte length and the range below n itself. */
 function nodeRaw(key: KeyObject, isPrivate: boolean): RsaRaw {
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
@@ -230,8 +208,8 @@ function oaepEncrypt(spki: Uint8Array, params: OaepParams, plaintext: Uint8Array
   }
 }
 
-function oaepDecrypt(pkcs8: Uint8Array, params: OaepParams, ciphertext: Uint8Array): Uint8Array {
-  const key = rsaKey(privateKeyObject(pkcs8), true);
+function oaepDecrypt(k: OpensslPrivateKey, params: OaepParams, ciphertext: Uint8Array): Uint8Array {
+  const key = rsaPrivate(k);
   if (!oaepNative(params)) return rsaOaepDecryptWith(nodeRaw(key, true), params, ciphertext);
   try {
     const opts = { key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: NODE_HASH[params.hash], ...(params.label ? { oaepLabel: params.label } : {}) };
@@ -268,27 +246,30 @@ export const opensslSuite: CryptoSuite = {
     if (pkcs8Kind(pkcs8) === 'SM2') return ecPublicKeyOf(pkcs8, 'SM2');
     return asU8(createPublicKey(privateKeyObject(pkcs8)).export({ type: 'spki', format: 'der' }));
   },
+  preparePrivateKey: (pkcs8) => prepare(pkcs8, true),
   sign(alg, privateKey, input, messageType, userId) {
-    abytes(privateKey, undefined, 'privateKey');
     abytes(input, undefined, 'input');
     checkDigestInput(input, messageType, 32);
-    switch (alg) {
-      case 'RSA_PKCS1_SHA_256':
-      case 'RSA_PSS_SHA_256': {
-        const key = rsaKey(privateKeyObject(privateKey), true);
-        if (messageType === 'DIGEST') return rsaSignWith(alg, nodeRaw(key, true), input, messageType);
-        const pss = alg === 'RSA_PSS_SHA_256' ? { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: PSS_SALT_LENGTH } : {};
-        return asU8(nodeSign('sha256', input, { key, ...pss }));
+    return withPrivate(privateKey, (k) => {
+      switch (alg) {
+        case 'RSA_PKCS1_SHA_256':
+        case 'RSA_PSS_SHA_256': {
+          const key = rsaPrivate(k);
+          if (messageType === 'DIGEST') return rsaSignWith(alg, nodeRaw(key, true), input, messageType);
+          const pss = alg === 'RSA_PSS_SHA_256' ? { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: PSS_SALT_LENGTH } : {};
+          return asU8(nodeSign('sha256', input, { key, ...pss }));
+        }
+        case 'ECDSA_SHA_256': {
+          const ec = ecPrivate(k, 'P-256');
+          if (messageType === 'DIGEST') return p256SignWith(ec, input, messageType);
+          return asU8(nodeSign('sha256', input, { key: k.keyObject!, dsaEncoding: 'der' }));
+        }
+        case 'SM2DSA':
+          return sm2SignWith(ecPrivate(k, 'SM2'), input, messageType, userId);
+        default:
+          return missingCase(alg);
       }
-      case 'ECDSA_SHA_256':
-        ensureP256(pkcs8Kind(privateKey));
-        if (messageType === 'DIGEST') return p256Sign(privateKey, input, messageType);
-        return asU8(nodeSign('sha256', input, { key: privateKeyObject(privateKey), dsaEncoding: 'der' }));
-      case 'SM2DSA':
-        return sm2Sign(privateKey, input, messageType, userId);
-      default:
-        return missingCase(alg);
-    }
+    });
   },
   verify(alg, publicKey, input, messageType, signature, userId) {
     abytes(publicKey, undefined, 'publicKey');
@@ -345,19 +326,20 @@ export const opensslSuite: CryptoSuite = {
     }
   },
   asymmetricDecrypt(alg, privateKey, ciphertext) {
-    abytes(privateKey, undefined, 'privateKey');
     abytes(ciphertext, undefined, 'ciphertext');
-    switch (alg) {
-      case 'SM2PKE':
-        return sm2DecryptDer(privateKey, ciphertext);
-      case 'RSAES_OAEP_SHA_256':
-      case 'RSAES_OAEP_SHA_1':
-        return oaepDecrypt(privateKey, oaepParamsOf(alg), ciphertext);
-      case 'RSAES_PKCS1_V1_5':
-        return rsaDecryptWith(alg, nodeRaw(rsaKey(privateKeyObject(privateKey), true), true), ciphertext);
-      default:
-        return missingCase(alg);
-    }
+    return withPrivate(privateKey, (k) => {
+      switch (alg) {
+        case 'SM2PKE':
+          return sm2DecryptWith(ecPrivate(k, 'SM2'), ciphertext);
+        case 'RSAES_OAEP_SHA_256':
+        case 'RSAES_OAEP_SHA_1':
+          return oaepDecrypt(k, oaepParamsOf(alg), ciphertext);
+        case 'RSAES_PKCS1_V1_5':
+          return rsaDecryptWith(alg, nodeRaw(rsaPrivate(k), true), ciphertext);
+        default:
+          return missingCase(alg);
+      }
+    });
   },
   rsaOaepEncrypt(publicKey, params, plaintext) {
     abytes(publicKey, undefined, 'publicKey');
@@ -365,8 +347,7 @@ export const opensslSuite: CryptoSuite = {
     return oaepEncrypt(publicKey, params, plaintext);
   },
   rsaOaepDecrypt(privateKey, params, ciphertext) {
-    abytes(privateKey, undefined, 'privateKey');
     abytes(ciphertext, undefined, 'ciphertext');
-    return oaepDecrypt(privateKey, params, ciphertext);
+    return withPrivate(privateKey, (k) => oaepDecrypt(k, params, ciphertext));
   },
 };

@@ -6,15 +6,18 @@
  */
 import { ecb, gcm, aeskw, aeskwp } from '@noble/ciphers/aes';
 import { KwError, missingCase } from '../api/errors.ts';
-import { abytes, abytesOneOf, asU8 } from './bytes.ts';
-import { ecGenerate, ecPublicKeyOf, p256Sign, p256Verify, sm2DecryptDer, sm2EncryptDer, sm2Sign, sm2Verify } from './ec-ops.ts';
+import { abytes, abytesOneOf, asU8, wipe } from './bytes.ts';
+import {
+  ecGenerate, ecLoadPrivate, ecPublicKeyOf, p256Sign, p256SignWith, p256Verify, sm2DecryptDer, sm2DecryptWith, sm2EncryptDer, sm2Sign, sm2SignWith,
+  sm2Verify, type EcPrivateKey,
+} from './ec-ops.ts';
 import { pkcs8Kind } from './ec-keys.ts';
 import { gcmCipherFromEcb, gcmOpen, gcmSeal, type EcbEncrypt, type GcmCipher } from './gcm.ts';
 import { sm4Ctr32, sm4EncryptBlocks, sm4RoundKeys } from './sm4-tables.ts';
 import { digestPure, hmacPure } from './hash-pure.ts';
 import { rsaGenerate, rsaParsePkcs8, rsaParseSpki, rsaPublicOf, rsaPublicToSpki } from './rsa-pure.ts';
-import { forgeRaw, rsaDecryptWith, rsaEncryptWith, rsaOaepDecryptWith, rsaOaepEncryptWith, rsaSignWith, rsaVerifyWith } from './rsa-ops.ts';
-import type { Aead, CryptoSuite, KeyPairSpec } from './types.ts';
+import { forgeRaw, type RsaRaw, rsaDecryptWith, rsaEncryptWith, rsaOaepDecryptWith, rsaOaepEncryptWith, rsaSignWith, rsaVerifyWith } from './rsa-ops.ts';
+import type { Aead, CryptoSuite, KeyPairSpec, PreparedPrivateKey, PrivateKeyInput } from './types.ts';
 
 const invalidCiphertext = (): KwError => new KwError('InvalidCiphertext', 'ciphertext is not valid');
 const unwrapFailed = (): KwError => new KwError('UnwrapFailed', 'key unwrap failed');
@@ -130,6 +133,52 @@ export function purePublicKeyOf(pkcs8: Uint8Array): Uint8Array {
   return kind === 'RSA' ? rsaPublicToSpki(rsaPublicOf(rsaParsePkcs8(pkcs8))) : ecPublicKeyOf(pkcs8, kind);
 }
 
+/** A private key parsed once: forge's RSA numbers behind a raw-RSA primitive, or an EC scalar. */
+class PurePrivateKey implements PreparedPrivateKey {
+  readonly suite = 'pure';
+  constructor(
+    readonly kind: PreparedPrivateKey['kind'],
+    readonly rsa: RsaRaw | null,
+    readonly ec: EcPrivateKey | null,
+  ) {}
+
+  dispose(): void {
+    if (this.ec) wipe(this.ec.d);
+  }
+}
+
+function purePrepare(pkcs8: Uint8Array): PurePrivateKey {
+  abytes(pkcs8, undefined, 'privateKey');
+  const kind = pkcs8Kind(pkcs8);
+  if (kind === 'RSA') return new PurePrivateKey(kind, forgeRaw.privateKey(rsaParsePkcs8(pkcs8)), null);
+  return new PurePrivateKey(kind, null, ecLoadPrivate(pkcs8, kind, true));
+}
+
+/** The prepared key behind a PrivateKeyInput, or null for PKCS#8 bytes (parsed by each operation as before). */
+function prepared(key: PrivateKeyInput): PurePrivateKey | null {
+  if (key instanceof Uint8Array) {
+    abytes(key, undefined, 'privateKey');
+    return null;
+  }
+  if (!(key instanceof PurePrivateKey)) throw new KwError('InvalidKeyMaterial', 'private key was prepared by another suite');
+  return key;
+}
+
+function rsaOf(k: PurePrivateKey): RsaRaw {
+  if (!k.rsa) throw new KwError('InvalidKeyMaterial', 'not an RSA private key');
+  return k.rsa;
+}
+
+function ecOf(k: PurePrivateKey, curve: 'P-256' | 'SM2'): EcPrivateKey {
+  if (k.kind !== curve || !k.ec) throw new KwError(curve === 'P-256' ? 'InvalidParameter' : 'InvalidKeyMaterial', `not a ${curve} private key`);
+  return k.ec;
+}
+
+function rsaPrivateOf(key: PrivateKeyInput): RsaRaw {
+  const k = prepared(key);
+  return k ? rsaOf(k) : forgeRaw.privateKey(rsaParsePkcs8(key as Uint8Array));
+}
+
 export const pureSuite: CryptoSuite = {
   name: 'pure',
   aes256gcm: pureAes256Gcm,
@@ -157,17 +206,19 @@ export const pureSuite: CryptoSuite = {
   },
   generateKeyPair: pureGenerateKeyPair,
   publicKeyOf: purePublicKeyOf,
+  preparePrivateKey: purePrepare,
   sign(alg, privateKey, input, messageType, userId) {
-    abytes(privateKey, undefined, 'privateKey');
+    const k = prepared(privateKey);
+    const der = privateKey as Uint8Array;
     abytes(input, undefined, 'input');
     switch (alg) {
       case 'RSA_PKCS1_SHA_256':
       case 'RSA_PSS_SHA_256':
-        return rsaSignWith(alg, forgeRaw.privateKey(rsaParsePkcs8(privateKey)), input, messageType);
+        return rsaSignWith(alg, rsaPrivateOf(privateKey), input, messageType);
       case 'ECDSA_SHA_256':
-        return p256Sign(privateKey, input, messageType);
+        return k ? p256SignWith(ecOf(k, 'P-256'), input, messageType) : p256Sign(der, input, messageType);
       case 'SM2DSA':
-        return sm2Sign(privateKey, input, messageType, userId);
+        return k ? sm2SignWith(ecOf(k, 'SM2'), input, messageType, userId) : sm2Sign(der, input, messageType, userId);
       default:
         return missingCase(alg);
     }
@@ -195,10 +246,10 @@ export const pureSuite: CryptoSuite = {
     return rsaEncryptWith(alg, forgeRaw.publicKey(rsaParseSpki(publicKey)), plaintext);
   },
   asymmetricDecrypt(alg, privateKey, ciphertext) {
-    abytes(privateKey, undefined, 'privateKey');
+    const k = prepared(privateKey);
     abytes(ciphertext, undefined, 'ciphertext');
-    if (alg === 'SM2PKE') return sm2DecryptDer(privateKey, ciphertext);
-    return rsaDecryptWith(alg, forgeRaw.privateKey(rsaParsePkcs8(privateKey)), ciphertext);
+    if (alg === 'SM2PKE') return k ? sm2DecryptWith(ecOf(k, 'SM2'), ciphertext) : sm2DecryptDer(privateKey as Uint8Array, ciphertext);
+    return rsaDecryptWith(alg, rsaPrivateOf(privateKey), ciphertext);
   },
   rsaOaepEncrypt(publicKey, params, plaintext) {
     abytes(publicKey, undefined, 'publicKey');
@@ -206,9 +257,9 @@ export const pureSuite: CryptoSuite = {
     return rsaOaepEncryptWith(forgeRaw.publicKey(rsaParseSpki(publicKey)), params, plaintext);
   },
   rsaOaepDecrypt(privateKey, params, ciphertext) {
-    abytes(privateKey, undefined, 'privateKey');
+    const key = rsaPrivateOf(privateKey);
     abytes(ciphertext, undefined, 'ciphertext');
-    return rsaOaepDecryptWith(forgeRaw.privateKey(rsaParsePkcs8(privateKey)), params, ciphertext);
+    return rsaOaepDecryptWith(key, params, ciphertext);
   },
 };
 

@@ -73,6 +73,8 @@ export function composeSuite(caps: RuntimeCapabilities): CryptoSuite {
     aesKeyUnwrapPad: (kek, wrapped) => kwp.aesKeyUnwrapPad(kek, wrapped),
     generateKeyPair: (spec) => asym.generateKeyPair(spec),
     publicKeyOf: (pkcs8) => asym.publicKeyOf(pkcs8),
+    // One suite prepares and uses private keys, so a prepared key always meets its own suite.
+    preparePrivateKey: (pkcs8) => asym.preparePrivateKey(pkcs8),
     sign: (alg, key, input, mt, userId) => asym.sign(alg, key, input, mt, userId),
     verify: (alg, key, input, mt, sig, userId) => asym.verify(alg, key, input, mt, sig, userId),
     asymmetricEncrypt: (alg, key, pt) => asym.asymmetricEncrypt(alg, key, pt),

@@ -32,6 +32,23 @@ export interface KeyPairDer {
   publicKey: Uint8Array; // SPKI DER
 }
 
+/**
+ * A private key parsed once for repeated use: node:crypto KeyObjects (openssl suite) or
+ * scalars and forge's RSA numbers (pure suite). Made by `CryptoSuite.preparePrivateKey`
+ * and accepted by that suite's private-key operations in place of PKCS#8 bytes; the
+ * vault's unsealed-key cache holds these (see core/vault/unsealed-keys.ts). `dispose()`
+ * zeroes the scalar bytes it holds; a KeyObject's OpenSSL memory is cleared when it is
+ * collected, and JS bigints cannot be wiped at all.
+ */
+export interface PreparedPrivateKey {
+  readonly suite: 'openssl' | 'pure';
+  readonly kind: 'RSA' | 'P-256' | 'SM2';
+  dispose(): void;
+}
+
+/** PKCS#8 DER, or a key the same suite prepared from PKCS#8 DER. */
+export type PrivateKeyInput = Uint8Array | PreparedPrivateKey;
+
 export interface OaepParams {
   hash: 'SHA-1' | 'SHA-256';
   mgf1Hash: 'SHA-1' | 'SHA-256';
@@ -53,14 +70,16 @@ export interface CryptoSuite {
   generateKeyPair(spec: KeyPairSpec): KeyPairDer;
   /** Public key (SPKI DER) of a PKCS#8 private key. */
   publicKeyOf(privateKeyPkcs8: Uint8Array): Uint8Array;
+  /** Parses and checks a PKCS#8 private key once; the caller disposes of it. The bytes can be zeroed afterwards. */
+  preparePrivateKey(privateKeyPkcs8: Uint8Array): PreparedPrivateKey;
   /** ECDSA and SM2 signatures are DER (as OpenSSL writes them). SM2 uses userId (default GM/T id). */
-  sign(alg: SignAlgorithm, privateKeyPkcs8: Uint8Array, input: Uint8Array, messageType: MessageType, userId?: string): Uint8Array;
+  sign(alg: SignAlgorithm, privateKey: PrivateKeyInput, input: Uint8Array, messageType: MessageType, userId?: string): Uint8Array;
   verify(alg: SignAlgorithm, publicKeySpki: Uint8Array, input: Uint8Array, messageType: MessageType, signature: Uint8Array, userId?: string): boolean;
   /** SM2PKE ciphertext is GM/T 0009 DER (C1 x, C1 y, C3 hash, C2 ciphertext), as OpenSSL writes it. */
   asymmetricEncrypt(alg: AsymEncryptAlgorithm, publicKeySpki: Uint8Array, plaintext: Uint8Array): Uint8Array;
   /** Throws KwError('InvalidCiphertext') without saying which check failed. */
-  asymmetricDecrypt(alg: AsymEncryptAlgorithm, privateKeyPkcs8: Uint8Array, ciphertext: Uint8Array): Uint8Array;
+  asymmetricDecrypt(alg: AsymEncryptAlgorithm, privateKey: PrivateKeyInput, ciphertext: Uint8Array): Uint8Array;
   /** OAEP with separate hash/MGF1 hash and label (Wycheproof coverage, BYOK targets). */
   rsaOaepEncrypt(publicKeySpki: Uint8Array, params: OaepParams, plaintext: Uint8Array): Uint8Array;
-  rsaOaepDecrypt(privateKeyPkcs8: Uint8Array, params: OaepParams, ciphertext: Uint8Array): Uint8Array;
+  rsaOaepDecrypt(privateKey: PrivateKeyInput, params: OaepParams, ciphertext: Uint8Array): Uint8Array;
 }

@@ -4,7 +4,7 @@
  * CKA_ID. Use cases call this port and never touch material directly.
  */
 import { KwError } from '../api/errors.ts';
-import type { AsymEncryptAlgorithm, CryptoSuite, KeyPairSpec, MessageType, SignAlgorithm } from '../crypto/types.ts';
+import type { AsymEncryptAlgorithm, CryptoSuite, KeyPairSpec, MessageType, PreparedPrivateKey, SignAlgorithm } from '../crypto/types.ts';
 import { pairwiseConsistencyCheck } from '../crypto/self-test.ts';
 import { SPEC_CAPABILITIES, type ProtectionLevel } from '../domain/key-specs.ts';
 import type { Random } from '../ports/index.ts';
@@ -77,6 +77,11 @@ export class SoftwareKeyStore implements KeyStore {
     return this.vault.sealer().withOpened(key.id, v.id, v.sealed_material, use);
   }
 
+  private withPrivateKey<T>(key: KeyRow, v: VersionRow, use: (k: PreparedPrivateKey) => T): T {
+    if (!v.sealed_material) throw new KwError('InvalidKeyState', `key ${key.id} version ${v.id} has no key material (PendingImport)`);
+    return this.vault.sealer().withPrivateKey(key.id, v.id, v.sealed_material, use);
+  }
+
   private aead(key: KeyRow) {
     return SPEC_CAPABILITIES[key.spec].symmetricAlgorithm === 'SM4_GCM' ? this.suite.sm4gcm : this.suite.aes256gcm;
   }
@@ -90,11 +95,11 @@ export class SoftwareKeyStore implements KeyStore {
   }
 
   async sign(key: KeyRow, v: VersionRow, alg: SignAlgorithm, input: Uint8Array, messageType: MessageType): Promise<Uint8Array> {
-    return this.withMaterial(key, v, (m) => this.suite.sign(alg, m, input, messageType));
+    return this.withPrivateKey(key, v, (k) => this.suite.sign(alg, k, input, messageType));
   }
 
   async asymmetricDecrypt(key: KeyRow, v: VersionRow, alg: AsymEncryptAlgorithm, ciphertext: Uint8Array): Promise<Uint8Array> {
-    return this.withMaterial(key, v, (m) => this.suite.asymmetricDecrypt(alg, m, ciphertext));
+    return this.withPrivateKey(key, v, (k) => this.suite.asymmetricDecrypt(alg, k, ciphertext));
   }
 
   async mac(key: KeyRow, v: VersionRow, data: Uint8Array): Promise<Uint8Array> {

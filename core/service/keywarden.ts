@@ -66,12 +66,16 @@ export interface Caller {
 function callPrototype(svc: Services): Services & Pick<CallContext, 'write'> {
   return Object.assign(Object.create(null) as object, svc, {
     write<T>(this: CallContext & { wrote: boolean }, fn: () => T): T {
-      return this.db.transaction(() => {
-        const r = fn();
+      const r = this.db.transaction(() => {
+        const out = fn();
         this.audit.appendInTransaction({ event: this.event, actor: this.actor, keyId: this.keyId, outcome: 'success', detail: this.detail });
         this.wrote = true;
-        return r;
+        return out;
       })();
+      // A change to a key (state, versions, material, deletion) drops its unsealed material
+      // from memory: the next use unseals what the catalogue now says.
+      if (this.keyId) this.vault.forgetUnsealed(this.keyId);
+      return r;
     },
   });
 }

@@ -4,8 +4,9 @@
  * fails to open: swapping rows in the database is detected, not obeyed.
  */
 import { KwError } from '../api/errors.ts';
-import type { CryptoSuite } from '../crypto/types.ts';
+import type { CryptoSuite, PreparedPrivateKey } from '../crypto/types.ts';
 import type { Random } from '../ports/index.ts';
+import { UnsealedKeys } from './unsealed-keys.ts';
 
 const FORMAT = 1;
 
@@ -13,17 +14,9 @@ function aad(keyId: string, versionId: string): Uint8Array {
   return Buffer.from(`keywarden/material/v${FORMAT}|${keyId}|${versionId}`);
 }
 
-/**
- * Unsealed material is kept while the vault is unlocked (bounded, least recently used
- * first out) so hot keys are not decrypted on every call — the way an HSM keeps its
- * keys loaded. Entries are checked against the sealed bytes they came from, so a row
- * changed in the database is never served from memory, and every entry is zeroed on
- * eviction, on key destruction and when the vault locks.
- */
-const CACHE_ENTRIES = 1024;
-
 export class MaterialSealer {
-  private readonly cache = new Map<string, { sealed: Buffer; material: Buffer }>();
+  /** Unsealed keys of this unlock (see unsealed-keys.ts); dropped with the sealer on lock. */
+  readonly unsealed = new UnsealedKeys();
 
   constructor(
     private readonly rootKey: Buffer,
@@ -38,36 +31,43 @@ export class MaterialSealer {
   }
 
   /**
-   * Runs `use` with the material of one key version. The buffer is only valid during the
-   * call: callers must not keep or zero it.
+   * Runs `use` with the material of one key version (symmetric and MAC keys). The buffer
+   * is only valid during the call: callers must not keep or zero it.
    */
   withOpened<T>(keyId: string, versionId: string, blob: Buffer, use: (material: Buffer) => T): T {
-    const id = `${keyId}/${versionId}`;
-    const hit = this.cache.get(id);
-    if (hit && hit.sealed.equals(blob)) {
-      this.cache.delete(id);
-      this.cache.set(id, hit);
-      return use(hit.material);
-    }
-    if (hit) this.evict(id);
+    const hit = this.unsealed.get(keyId, versionId, blob);
+    if (hit?.material) return use(hit.material);
     const material = this.open(keyId, versionId, blob);
-    this.cache.set(id, { sealed: Buffer.from(blob), material });
-    if (this.cache.size > CACHE_ENTRIES) this.evict(this.cache.keys().next().value!);
+    this.unsealed.put(keyId, versionId, blob, { material });
     return use(material);
   }
 
-  /** Zeroes and forgets every cached version of a key (called when it is destroyed). */
+  /**
+   * Runs `use` with the private key of one key version, parsed by the suite once per
+   * unlock; its PKCS#8 bytes are zeroed as soon as they are parsed. The key is only
+   * valid during the call.
+   */
+  withPrivateKey<T>(keyId: string, versionId: string, blob: Buffer, use: (key: PreparedPrivateKey) => T): T {
+    const hit = this.unsealed.get(keyId, versionId, blob);
+    if (hit?.privateKey) return use(hit.privateKey);
+    const pkcs8 = this.open(keyId, versionId, blob);
+    let key: PreparedPrivateKey;
+    try {
+      key = this.suite.preparePrivateKey(pkcs8);
+    } finally {
+      pkcs8.fill(0);
+    }
+    this.unsealed.put(keyId, versionId, blob, { privateKey: key });
+    return use(key);
+  }
+
+  /** Zeroes and forgets every cached version of a key (its rows changed, or it was destroyed). */
   forgetKey(keyId: string): void {
-    for (const id of [...this.cache.keys()]) if (id.startsWith(`${keyId}/`)) this.evict(id);
+    this.unsealed.forgetKey(keyId);
   }
 
   destroy(): void {
-    for (const id of [...this.cache.keys()]) this.evict(id);
-  }
-
-  private evict(id: string): void {
-    this.cache.get(id)?.material.fill(0);
-    this.cache.delete(id);
+    this.unsealed.clear();
   }
 
   /** The caller owns the returned buffer and must zero it. */

@@ -11,6 +11,7 @@ import { uuidFrom } from '../ports/index.ts';
 import type { CryptoSuite } from '../crypto/types.ts';
 import { ROOT_KEY_BYTES, type ProtectionMethod, type RootKeyProtector, type RootKeyWrapping } from './root-key.ts';
 import { MaterialSealer } from './material-sealer.ts';
+import type { UnsealedKeys } from './unsealed-keys.ts';
 
 export const CATALOGUE_FILE = 'keywarden.db';
 
@@ -123,6 +124,16 @@ export class Vault {
   sealer(): MaterialSealer {
     if (!this.sealerCache) this.sealerCache = new MaterialSealer(this.requireRootKey(), this.deps.suite, this.deps.random);
     return this.sealerCache;
+  }
+
+  /** Drops a key's unsealed material from memory (its catalogue rows changed); nothing to do while locked. */
+  forgetUnsealed(keyId: string): void {
+    this.sealerCache?.forgetKey(keyId);
+  }
+
+  /** The unsealed-key cache of this unlock, or null while locked or before first use (for tests and diagnostics). */
+  unsealedKeys(): UnsealedKeys | null {
+    return this.sealerCache?.unsealed ?? null;
   }
 
   requireUnlocked(): void {
