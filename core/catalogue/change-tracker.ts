@@ -82,10 +82,13 @@ export function trackWrites(db: Database.Database): void {
 
 /**
  * A write statement bumps the tracker each time it runs (inside a transaction or not).
- * Appends to the audit log change no catalogue row anyone caches, so they do not count.
+ * Appends to the audit log (its records, staged records, checkpoints and sealed head)
+ * change no catalogue row anyone caches, so they do not count.
  */
+const AUDIT_APPEND = /^\s*(INSERT INTO (audit_log|audit_pending|audit_checkpoints)\b|DELETE FROM audit_pending\b|INSERT INTO vault_meta \(name, value\) VALUES \('audit_head')/i;
+
 export function trackStatement(db: Database.Database, st: Database.Statement): Database.Statement {
-  if (st.reader || /^\s*INSERT INTO audit_log\b/i.test(st.source)) return st;
+  if (st.reader || AUDIT_APPEND.test(st.source)) return st;
   const tracker = changeTracker(db);
   const run = st.run.bind(st);
   st.run = ((...args: unknown[]) => {

@@ -92,7 +92,7 @@ export class Keywarden {
   private readonly changes: ChangeTracker;
 
   private constructor(readonly options: KeywardenOptions, vault: Vault, suite: CryptoSuite, clock: Clock, random: Random) {
-    const audit = new AuditLog(vault.db, clock, options.audit);
+    const audit = new AuditLog(vault.db, clock, () => vault.auditKeys(), random, options.audit);
     const saved = readTokenSettings(vault.db);
     this.tokens = new TokenSessions({
       modulePath: options.tokenModulePath ?? saved.modulePath,

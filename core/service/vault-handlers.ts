@@ -43,7 +43,8 @@ export const vaultHandlers: VaultHandlerTable = {
     return status(s);
   },
   async lockVault(_req: ParsedRequestOf<'lockVault'>, s: VaultSession): Promise<ResponseOf<'lockVault'>> {
-    s.services.audit.flush();
+    // A signed checkpoint at every lock: what was recorded so far can be proven later.
+    s.services.audit.checkpoint();
     s.services.vault.lock();
     return status(s);
   },

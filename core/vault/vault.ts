@@ -2,6 +2,7 @@
  * A vault is a folder holding one SQLite catalogue. The root key exists only wrapped
  * in the catalogue and, while unlocked, in this process's memory (zeroed on lock).
  */
+import { hkdfSync } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { KwError } from '../api/errors.ts';
@@ -21,10 +22,17 @@ export interface VaultDeps {
   suite: CryptoSuite;
 }
 
+export interface VaultAuditKeys {
+  vaultId: string;
+  mac: Buffer;
+  seal: Buffer;
+}
+
 export class Vault {
   private rootKey: Buffer | null = null;
   private sealerCache: MaterialSealer | null = null;
   private vaultIdCache: string | null = null;
+  private auditKeysCache: VaultAuditKeys | null = null;
 
   private constructor(
     readonly dir: string,
@@ -109,7 +117,24 @@ export class Vault {
     })();
   }
 
+  /**
+   * Keys of the audit chain, derived from the root key (HKDF-SHA-256, one label each):
+   * only an unlocked vault can extend the chain or sign its checkpoints. Null when locked.
+   */
+  auditKeys(): VaultAuditKeys | null {
+    if (!this.rootKey) return null;
+    if (!this.auditKeysCache) {
+      const vaultId = this.requireInitialized();
+      const derive = (label: string) => Buffer.from(hkdfSync('sha256', this.rootKey!, Buffer.alloc(0), `keywarden/${label}/v1|${vaultId}`, 32));
+      this.auditKeysCache = { vaultId, mac: derive('audit-chain'), seal: derive('audit-signing-key-seal') };
+    }
+    return this.auditKeysCache;
+  }
+
   lock(): void {
+    this.auditKeysCache?.mac.fill(0);
+    this.auditKeysCache?.seal.fill(0);
+    this.auditKeysCache = null;
     this.rootKey?.fill(0);
     this.rootKey = null;
     this.sealerCache?.destroy();

@@ -98,7 +98,7 @@ export const en: Messages = {
     title: 'Audit log', event: 'Event', actor: 'Actor', keyId: 'Key ID', outcome: 'Outcome', at: 'Time', error: 'Error code', detail: 'Detail', seq: 'Seq',
     success: 'Success', failure: 'Failure', anyOutcome: 'Any outcome', verifyChain: 'Verify hash chain', exportJson: 'Export (JSON)', exportCsv: 'Export (CSV)',
     chainOk: 'Hash chain intact: {{count}} records', chainBroken: 'Hash chain broken at record {{seq}}!', empty: 'No record matches.',
-    otherEvents: { deleteKey: 'Delete a key (waiting period ended)' },
+    otherEvents: { rekeyAuditChain: 'Re-key the audit chain (format upgrade)', deleteKey: 'Delete a key (waiting period ended)' },
   },
   settings: {
     title: 'Settings', language: 'Language', followSystem: 'Follow the system', theme: 'Theme', light: 'Light', dark: 'Dark', idleLock: 'Lock when idle',

@@ -1,7 +1,14 @@
-/** Reading the audit log: a filtered, paged query and the hash-chain check. */
+/** Reading the audit log: a filtered, paged query, the keyed-chain check, signed checkpoints and export. */
 import { z } from 'zod';
 import { op } from '../operation.ts';
 import * as s from '../schemas.ts';
+
+/** The seed's audit screen filters by resource type and event level (操作日志: 资源类型, 事件级别). */
+export const AUDIT_RESOURCE_TYPES = ['key', 'certificate', 'token', 'vault', 'audit'] as const;
+export type AuditResourceType = (typeof AUDIT_RESOURCE_TYPES)[number];
+/** normal: succeeded; warning: refused or failed; incident: a failure that may be an attack (wrong passphrase or PIN, corrupt vault, failed self-test, audit unwritable). */
+export const AUDIT_LEVELS = ['normal', 'warning', 'incident'] as const;
+export type AuditLevel = (typeof AUDIT_LEVELS)[number];
 
 export interface AuditEvent {
   seq: number;
@@ -12,19 +19,82 @@ export interface AuditEvent {
   keyId: string | null;
   outcome: 'success' | 'failure';
   errorCode: string | null;
-  /** Non-secret facts recorded with the event (never key material or passphrases). */
+  resourceType: AuditResourceType;
+  level: AuditLevel;
+  /** Non-secret facts recorded with the event (never key material or passphrases); null also when the stored detail is not JSON. */
   detail: Record<string, string | number | boolean | null> | null;
 }
+
+/** Why a chain check failed, naming the first record that is not what the vault wrote. */
+export type AuditBreakReason =
+  | 'recordMissing'
+  | 'linkBroken'
+  | 'recordAltered'
+  | 'macInvalid'
+  | 'truncated'
+  | 'beyondHead'
+  | 'headMismatch'
+  | 'headInvalid'
+  | 'checkpointMismatch'
+  | 'checkpointInvalid';
+
+export interface AuditChainVerdict {
+  ok: boolean;
+  /** Records that verified before the first break. */
+  records: number;
+  /** The first record (by sequence number) that was altered, removed or added; null when ok or when only the head or a checkpoint is bad. */
+  brokenAtSeq: number | null;
+  reason: AuditBreakReason | null;
+  headSeq: number | null;
+  checkpointsVerified: number;
+  latestCheckpointSeq: number | null;
+}
+
+export interface AuditCheckpointFile {
+  format: 'keywarden-audit-checkpoint/v1';
+  vaultId: string;
+  seq: number;
+  hash: string;
+  at: string;
+  /** The exact signed text (docs/design.md, "Audit"). */
+  payload: string;
+  signature: { algorithm: 'ECDSA-P256-SHA256'; publicKey: string; value: string };
+  /** Officers' signatures over the same payload. */
+  cosignatures: Array<{ signer: string; algorithm: string; credential: string; value: string; at: string }>;
+}
+
+const short = z.string().min(1).max(64);
+const checkpointFile = z
+  .object({
+    format: z.literal('keywarden-audit-checkpoint/v1'),
+    vaultId: short,
+    seq: z.number().int().min(1),
+    hash: z.string().regex(/^[0-9a-f]{64}$/, 'not 64 lowercase hex digits'),
+    at: z.string().max(40),
+    payload: z.string().max(512).optional(),
+    signature: z.object({ algorithm: z.literal('ECDSA-P256-SHA256'), publicKey: z.string().max(1024), value: z.string().max(256) }).strict(),
+    cosignatures: z
+      .array(z.object({ signer: short, algorithm: short, credential: z.string().max(8192), value: z.string().max(2048), at: z.string().max(40) }).strict())
+      .max(16)
+      .default([]),
+  })
+  .strict();
+
+const filters = {
+  event: short.optional(),
+  actor: short.optional(),
+  resourceType: z.enum(AUDIT_RESOURCE_TYPES).optional(),
+  level: z.enum(AUDIT_LEVELS).optional(),
+};
 
 export const auditOps = {
   listAuditEvents: op<{ events: AuditEvent[]; totalCount: number; pageNumber: number; pageSize: number }>()({
     request: z
       .object({
         ...s.paging,
-        event: z.string().min(1).max(64).optional(),
-        keyId: z.string().min(1).max(64).optional(),
+        ...filters,
+        keyId: short.optional(),
         outcome: z.enum(['success', 'failure']).optional(),
-        actor: z.string().min(1).max(64).optional(),
         sortOrder: z.enum(['asc', 'desc']).default('desc'),
       })
       .strict(),
@@ -32,14 +102,41 @@ export const auditOps = {
     permission: 'kms:audit:read',
     gate: 'unlocked',
     event: 'listAuditEvents',
-    summary: 'Page through the audit log, newest first, filtered by event, key, outcome or actor.',
+    summary: 'Page through the audit log, newest first, filtered by event, key, outcome, actor, resource type or level.',
   }),
-  verifyAuditChain: op<{ ok: boolean; records: number; brokenAtSeq: number | null }>()({
-    request: s.empty,
+  verifyAuditChain: op<AuditChainVerdict>()({
+    request: z.object({ checkpoint: checkpointFile.optional() }).strict(),
     kind: 'read',
     permission: 'kms:audit:verify',
     gate: 'unlocked',
     event: 'verifyAuditChain',
-    summary: 'Recompute the audit hash chain from the first record; any edit, reordering or deletion shows.',
+    summary:
+      'Check every record of the keyed audit chain, the sealed head and every signed checkpoint (and a checkpoint file, if given); names the first altered, removed or added record by sequence number, including a cut tail.',
+  }),
+  createAuditCheckpoint: op<{ checkpoint: AuditCheckpointFile }>()({
+    request: s.empty,
+    kind: 'write',
+    event: 'createAuditCheckpoint',
+    summary: 'Sign the audit chain head (sequence, chain hash, time) with the vault audit key now and return the checkpoint file.',
+  }),
+  getAuditCheckpoint: op<{ checkpoint: AuditCheckpointFile | null }>()({
+    request: s.empty,
+    kind: 'read',
+    event: 'getAuditCheckpoint',
+    summary: 'The latest signed audit checkpoint (taken every N records, at lock and close, and on demand), or null.',
+  }),
+  exportAuditLog: op<{ format: 'jsonl' | 'csv'; content: string; records: number; checkpointSeq: number }>()({
+    request: z
+      .object({
+        format: z.enum(['jsonl', 'csv']).default('jsonl'),
+        from: z.iso.datetime({ offset: true }).optional(),
+        to: z.iso.datetime({ offset: true }).optional(),
+        ...filters,
+      })
+      .strict(),
+    kind: 'write',
+    event: 'exportAuditLog',
+    summary:
+      'Export the audit log (filtered by time, actor, event, resource type or level) with a fresh signed checkpoint and the digests of the records left out, so `kw audit verify-export` can check it with no vault.',
   }),
 };
