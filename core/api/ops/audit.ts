@@ -117,12 +117,16 @@ export const auditOps = {
     request: s.empty,
     kind: 'write',
     event: 'createAuditCheckpoint',
+    permission: 'kms:audit:checkpoint',
+    gate: 'unlocked',
     summary: 'Sign the audit chain head (sequence, chain hash, time) with the vault audit key now and return the checkpoint file.',
   }),
   getAuditCheckpoint: op<{ checkpoint: AuditCheckpointFile | null }>()({
     request: s.empty,
     kind: 'read',
     event: 'getAuditCheckpoint',
+    permission: 'kms:audit:read',
+    gate: 'unlocked',
     summary: 'The latest signed audit checkpoint (taken every N records, at lock and close, and on demand), or null.',
   }),
   exportAuditLog: op<{ format: 'jsonl' | 'csv'; content: string; records: number; checkpointSeq: number }>()({
@@ -136,6 +140,8 @@ export const auditOps = {
       .strict(),
     kind: 'write',
     event: 'exportAuditLog',
+    permission: 'kms:audit:export',
+    gate: 'unlocked',
     summary:
       'Export the audit log (filtered by time, actor, event, resource type or level) with a fresh signed checkpoint and the digests of the records left out, so `kw audit verify-export` can check it with no vault.',
   }),
