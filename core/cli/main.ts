@@ -14,6 +14,7 @@ import { parse, type ParsedArgs } from './args.ts';
 import { readSecret } from './secrets.ts';
 import { BYOK_USAGE, byokCommand } from './byok-command.ts';
 import { CERT_USAGE, certCommand, ukeyCommand, ukeyListTokenCertificates } from './cert-command.ts';
+import { AUDIT_USAGE, auditCommand, auditVerifyExport } from './audit-command.ts';
 import { TOKEN_USAGE, tokenCommand, tokenLogin, tokenOpenOptions, unlockWithToken, wantsTokenUnlock } from './token-command.ts';
 
 const USAGE = `kw — Keywarden command line
@@ -27,7 +28,7 @@ const USAGE = `kw — Keywarden command line
   kw [--vault DIR] key describe KEY
   kw [--vault DIR] encrypt --key KEY (--text TEXT | --in FILE)
   kw [--vault DIR] decrypt (--text BLOB | --in FILE) [--out FILE]
-${BYOK_USAGE}${CERT_USAGE}${TOKEN_USAGE}
+${BYOK_USAGE}${CERT_USAGE}${TOKEN_USAGE}${AUDIT_USAGE}
 The vault folder defaults to $KW_VAULT or ~/.keywarden/vault.
 `;
 
@@ -52,6 +53,8 @@ async function run(argv: string[]): Promise<unknown> {
     return undefined;
   }
   if (cmd === 'ukey' && sub === 'certs') return ukeyListTokenCertificates(argv);
+  // Checks a file an auditor brought; opens no vault.
+  if (cmd === 'audit' && sub === 'verify-export') return auditVerifyExport(rest[0]);
   if (cmd === 'ops') return OPERATION_NAMES.map((n) => ({ operation: n, kind: contract[n].kind, summary: contract[n].summary }));
 
   const kw = await Keywarden.open({ vaultDir: vaultDir(a), scryptCost: scryptCost(), schedulerIntervalMs: 0, ...tokenOpenOptions(a) });
@@ -145,6 +148,9 @@ async function run(argv: string[]): Promise<unknown> {
         await unlocked();
         if (sub === 'create' && canonicalValue('protectionLevel', str(a.values.protection)) === 'HSM') await tokenLogin(a, call);
         return await certCommand(sub, rest, argv, call);
+      case 'audit':
+        await unlocked();
+        return await auditCommand(sub, a, call);
       case 'token':
         return await tokenCommand(sub, a, call, unlocked);
       case 'ukey':
