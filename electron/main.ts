@@ -1,11 +1,11 @@
 /**
  * Electron main process. The core (Keywarden) runs here, in the main process: it is a
  * plain Node library whose only blocking work is short SQLite statements and bounded
- * crypto, and the PKCS#11 bridge already runs vendor modules in its own child process,
+ * crypto, and the PKCS#11 bridge runs vendor modules in its own utility process,
  * so a crashing token driver cannot take the window down. Keeping the core here means
  * one process owns the vault file and the renderer only ever sees Results over IPC.
  */
-import { app, ipcMain, protocol, session } from 'electron';
+import { app, ipcMain, protocol, session, utilityProcess } from 'electron';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,14 +14,15 @@ import { loadRendererFiles, lookupStatic } from '../core/shell/static-files.ts';
 import { RENDERER_SECURITY_HEADERS } from '../core/shell/csp.ts';
 import { APP_HOST, APP_SCHEME, registerIpcHandlers } from './ipc.ts';
 import { createSecureWindow, lockDownContents, lockDownSession } from './window.ts';
+import { utilityProcessSpawner } from './token-worker.ts';
 
 // Bundled to dist/electron/main.js; the renderer and preload sit beside it.
 const here = fileURLToPath(new URL('.', import.meta.url));
 const rendererDir = join(here, '..', 'renderer');
 const preloadPath = join(here, 'preload.cjs');
-// The PKCS#11 bridge child: a bundled worker, run by Electron's own Node (fork sets
-// ELECTRON_RUN_AS_NODE), never inside this process.
-const tokenWorker = { script: join(here, 'pkcs11-worker.mjs'), execArgv: [] };
+// The PKCS#11 bridge child: the bundled worker in an Electron utility process, never
+// inside this process and never through ELECTRON_RUN_AS_NODE (that fuse is off).
+const tokenWorker = { script: join(here, 'pkcs11-worker.mjs'), execArgv: [], spawn: utilityProcessSpawner(utilityProcess.fork) };
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 app.enableSandbox();

@@ -8,6 +8,7 @@
 import { KwError } from '../api/errors.ts';
 import { TokenBridge } from '../pkcs11/bridge.ts';
 import type { LoginOutcome, PinUser, TokenSelector } from '../pkcs11/protocol.ts';
+import type { WorkerSpawner } from '../pkcs11/worker-process.ts';
 
 export interface TokenSessionsOptions {
   /** Module used when the vault has none saved (e.g. `kw --module PATH`). */
@@ -16,7 +17,7 @@ export interface TokenSessionsOptions {
   /** Environment of the bridge child (SOFTHSM2_CONF in tests); defaults to this process's. */
   env?: NodeJS.ProcessEnv;
   /** A bundled bridge worker and its Node flags (the packaged app has no tsx); defaults to worker.ts through tsx. */
-  worker?: { script: string; execArgv: string[] };
+  worker?: { script: string; execArgv: string[]; spawn?: WorkerSpawner };
 }
 
 interface Login {
@@ -70,6 +71,7 @@ export class TokenSessions {
         modulePath: path,
         ...(this.opts.env ? { env: this.opts.env } : {}),
         ...(this.opts.worker ? { workerScript: this.opts.worker.script, execArgv: this.opts.worker.execArgv } : {}),
+        ...(this.opts.worker?.spawn ? { spawn: this.opts.worker.spawn } : {}),
       });
       this.bridges.set(path, b);
     }

@@ -5,8 +5,6 @@
  * and the next call starts a fresh child — which has no login, so callers log in
  * again. Calls issued in the same tick travel as one batch, so many may be in flight.
  */
-import { fork } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { KwError } from '../api/errors.ts';
 import type { ErrorData } from '../api/errors.ts';
@@ -17,6 +15,7 @@ import type {
 } from './protocol.ts';
 import { KEY_SPECS } from './protocol.ts';
 import { MAX_RANDOM_REQUEST, RandomCoalescer } from './random-batch.ts';
+import { forkWorker, type WorkerProcess, type WorkerSpawner } from './worker-process.ts';
 
 /** The exact words a caller must pass to C_InitToken, which erases the token. */
 export const INIT_TOKEN_CONFIRMATION = 'DESTROY-ALL-OBJECTS';
@@ -29,6 +28,8 @@ export interface TokenBridgeOptions {
   /** Worker script and Node flags; defaults run worker.ts through tsx. */
   workerScript?: string;
   execArgv?: string[];
+  /** What starts the child: a forked Node process unless the host gives another (Electron: a utility process). */
+  spawn?: WorkerSpawner;
 }
 
 interface Pending {
@@ -37,7 +38,7 @@ interface Pending {
   op: OpName;
   selectorKey: string | null;
   /** The child the request went to; only its death fails the request. */
-  sentTo: ChildProcess | null;
+  sentTo: WorkerProcess | null;
 }
 
 const HEX = /^(?:[0-9a-f]{2})+$/;
@@ -68,7 +69,7 @@ function keyRef(token: TokenSelector, idHex: string): { token: TokenSelector; id
 }
 
 export class TokenBridge {
-  private child: ChildProcess | null = null;
+  private child: WorkerProcess | null = null;
   private ready: Promise<ModuleDescription> | null = null;
   private exited: Promise<void> = Promise.resolve();
   private readonly pending = new Map<number, Pending>();
@@ -89,23 +90,26 @@ export class TokenBridge {
 
   private start(): Promise<ModuleDescription> {
     const script = this.opts.workerScript ?? fileURLToPath(new URL('./worker.ts', import.meta.url));
-    const child = fork(script, [this.opts.modulePath], {
+    const child = (this.opts.spawn ?? forkWorker)({
+      script,
+      args: [this.opts.modulePath],
       execArgv: this.opts.execArgv ?? ['--import', 'tsx'],
       env: this.opts.env ?? process.env,
-      serialization: 'advanced',
-      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
     });
     this.child = child;
     this.retiring = false;
     let markExited: () => void = () => {};
     this.exited = new Promise((r) => (markExited = r));
     const ready = new Promise<ModuleDescription>((resolve, reject) => {
-      child.on('message', (m: ChildMessage) => {
+      child.onMessage((m: ChildMessage) => {
         if (m.kind === 'ready') resolve(m.module);
-        else if (m.kind === 'loadFailed') reject(fromData(m.error));
+        else if (m.kind === 'loadFailed') {
+          reject(fromData(m.error));
+          child.kill();
+        }
         else for (const r of m.responses) this.settle(r.id, r.ok ? { value: r.value } : { error: r.error });
       });
-      child.on('exit', (code, signal) => {
+      child.onExit((code, signal) => {
         if (this.child === child) {
           this.child = null;
           this.ready = null;
@@ -117,9 +121,6 @@ export class TokenBridge {
         reject(err);
         for (const [id, p] of [...this.pending]) if (p.sentTo === child) this.settle(id, { error: err.toData() });
         markExited();
-      });
-      child.on('error', () => {
-        // 'exit' follows and reports; nothing secret is in the error either way
       });
     });
     ready.catch(() => undefined);
@@ -153,7 +154,7 @@ export class TokenBridge {
     this.retiring = true;
     const finish = (): void => {
       if ([...this.pending.values()].some((p) => p.sentTo === child)) return void setImmediate(finish);
-      if (child.connected) child.send({ kind: 'shutdown' } satisfies ParentMessage);
+      if (child.connected()) child.send({ kind: 'shutdown' } satisfies ParentMessage);
     };
     setImmediate(finish);
   }
@@ -210,7 +211,7 @@ export class TokenBridge {
     this.outbox = [];
     if (batch.length === 0) return;
     const child = this.child;
-    if (!child?.connected) {
+    if (!child?.connected()) {
       const err = new KwError('TokenModuleCrashed', 'the token module process stopped; log in again after it restarts');
       for (const r of batch) this.settle(r.id, { error: err.toData() });
       return;
@@ -227,7 +228,7 @@ export class TokenBridge {
     const child = this.child;
     if (!child) return;
     this.retiring = true;
-    if (child.connected) child.send({ kind: 'shutdown' } satisfies ParentMessage);
+    if (child.connected()) child.send({ kind: 'shutdown' } satisfies ParentMessage);
     await this.exited;
   }
 

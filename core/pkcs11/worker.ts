@@ -1,5 +1,6 @@
 /**
- * Entry point of the bridge child process (started by TokenBridge with fork). It
+ * Entry point of the bridge child process (started by TokenBridge: a forked Node child,
+ * or an Electron utility process in the packaged app; worker-process.ts). It
  * loads one PKCS#11 module, answers batches of requests in order, and exits when the
  * parent goes away. A crash here (segfault in a vendor module) ends only this process.
  * argv[2] is the module path.
@@ -12,9 +13,12 @@ import * as keys from './key-ops.ts';
 import * as wrap from './wrap-ops.ts';
 import { ModuleRuntime } from './runtime.ts';
 import type { ChildMessage, Handlers, ParentMessage, Request, Response } from './protocol.ts';
+import { MODULE_PATH_ENV, parentChannel } from './worker-process.ts';
+
+const parent = parentChannel();
 
 function send(m: ChildMessage): void {
-  process.send?.(m);
+  parent.send(m);
 }
 
 function handlersFor(rt: ModuleRuntime): Handlers {
@@ -58,14 +62,16 @@ function answer(handlers: Handlers, r: Request): Response {
 }
 
 function main(): void {
-  const modulePath = process.argv[2];
+  // A forked child gets the module path as argv[2]; an Electron utility process in its
+  // environment (where its argv lands is Electron's business), see worker-process.ts.
+  const modulePath = process.env[MODULE_PATH_ENV] ?? process.argv[2];
   let rt: ModuleRuntime;
   try {
     if (!modulePath) throw new KwError('TokenModuleLoadFailed', 'no PKCS#11 module path given');
     rt = new ModuleRuntime(modulePath);
   } catch (e) {
     send({ kind: 'loadFailed', error: toErrorData(e) });
-    process.disconnect?.();
+    parent.close();
     return;
   }
   const handlers = handlersFor(rt);
@@ -73,8 +79,8 @@ function main(): void {
     rt.finalize();
     process.exit(0);
   };
-  process.on('disconnect', stop); // parent gone: never keep a logged-in token open
-  process.on('message', (m: ParentMessage) => {
+  parent.onGone(stop); // parent gone: never keep a logged-in token open
+  parent.onMessage((m: ParentMessage) => {
     if (m.kind === 'shutdown') return stop();
     send({ kind: 'batch', responses: m.requests.map((r) => answer(handlers, r)) });
   });

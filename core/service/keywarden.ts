@@ -28,6 +28,7 @@ import { TokenSessions } from '../keystore/token-sessions.ts';
 import { HsmKeyStore, PROFILE_FILE } from '../keystore/hsm-keystore.ts';
 import { readTokenSettings } from '../vault/token-settings.ts';
 import { TokenKeys } from '../keystore/token-keys.ts';
+import type { WorkerSpawner } from '../pkcs11/worker-process.ts';
 import { requirePermission, VAULT_OWNER, type Principal } from '../officers/access.ts';
 
 export interface KeywardenOptions {
@@ -48,8 +49,11 @@ export interface KeywardenOptions {
   tokenLabel?: string;
   /** Environment of the token bridge child (SOFTHSM2_CONF for SoftHSM2); defaults to this process's. */
   tokenEnv?: NodeJS.ProcessEnv;
-  /** The bridge worker as built for the packaged app (see scripts/build.mjs); tests and the CLI run worker.ts through tsx. */
-  tokenWorker?: { script: string; execArgv: string[] };
+  /**
+   * The bridge worker as built for the packaged app (see scripts/build.mjs) and what starts
+   * it (Electron: a utility process); tests and the CLI fork worker.ts through tsx.
+   */
+  tokenWorker?: { script: string; execArgv: string[]; spawn?: WorkerSpawner };
   /** Module profile file (resources/pkcs11-profiles.json by default; users may extend it). */
   tokenProfileFile?: string;
 }

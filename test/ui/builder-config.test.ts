@@ -32,3 +32,28 @@ test('a config with an unknown key or a wrong type is rejected by the same schem
   assert.equal(validate({ appId: 'x', notAnOption: true }), false);
   assert.equal(validate({ appId: 'x', asarUnpack: 42 }), false);
 });
+
+test('the packaged binary gets its fuses from the afterPack hook: RunAsNode, NODE_OPTIONS, --inspect off; asar only and integrity-checked', async () => {
+  const config = yaml.load(readFileSync(`${root}/electron-builder.yml`, 'utf8')) as Record<string, unknown>;
+  assert.equal(config.afterPack, './scripts/electron-fuses.mjs');
+  assert.equal(config.asar, true, 'OnlyLoadAppFromAsar needs an asar archive');
+  assert.equal(config.electronFuses, undefined, 'one place sets the fuses');
+  const hook = (await import(`${root}/scripts/electron-fuses.mjs`)) as { FUSES: Record<string, unknown>; default: unknown };
+  const { FuseV1Options, FuseVersion } = await import('@electron/fuses');
+  assert.equal(typeof hook.default, 'function');
+  assert.equal(hook.FUSES.version, FuseVersion.V1);
+  assert.equal(hook.FUSES[FuseV1Options.RunAsNode], false);
+  assert.equal(hook.FUSES[FuseV1Options.EnableNodeOptionsEnvironmentVariable], false);
+  assert.equal(hook.FUSES[FuseV1Options.EnableNodeCliInspectArguments], false);
+  assert.equal(hook.FUSES[FuseV1Options.EnableEmbeddedAsarIntegrityValidation], true);
+  assert.equal(hook.FUSES[FuseV1Options.OnlyLoadAppFromAsar], true);
+  assert.equal(hook.FUSES[FuseV1Options.GrantFileProtocolExtraPrivileges], false);
+});
+
+test('nothing in the desktop app still relies on ELECTRON_RUN_AS_NODE or a forked Electron', () => {
+  for (const file of ['electron/main.ts', 'electron/token-worker.ts']) {
+    const text = readFileSync(`${root}/${file}`, 'utf8').replace(/\/\/.*|\/\*[\s\S]*?\*\//g, '');
+    assert.doesNotMatch(text, /ELECTRON_RUN_AS_NODE|child_process/, file);
+  }
+  assert.match(readFileSync(`${root}/electron/main.ts`, 'utf8'), /utilityProcessSpawner\(utilityProcess\.fork\)/);
+});
