@@ -123,3 +123,6 @@ export function ab(b: Uint8Array): ArrayBuffer {
   new Uint8Array(out).set(b);
   return out;
 }
+
+/** Contents of a TLV (without its header). */
+export const contentOf = (buf: Uint8Array, t: Tlv): Uint8Array => buf.subarray(t.start + t.headerLength, t.end);

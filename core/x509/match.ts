@@ -7,8 +7,7 @@
  */
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import type { CryptoSuite } from '../crypto/types.ts';
-import { children, readTlv } from './der.ts';
-import { contentOf } from './asn1-write.ts';
+import { children, contentOf, readTlv } from './der.ts';
 import type { ParsedCertificate } from './parse.ts';
 import { oidFromDer, parseSpki } from './spki.ts';
 import { OID } from './oids.ts';

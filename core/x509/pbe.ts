@@ -5,12 +5,12 @@
  * from node-forge because OpenSSL 3 keeps it in the legacy provider. Wrong passwords surface as
  * KwError('Pkcs12PasswordIncorrect'); the password never appears in a message.
  */
-import { createCipheriv, createDecipheriv, createHash, pbkdf2Sync } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hash as oneShotHash, pbkdf2Sync } from 'node:crypto';
+import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
+import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
 import forge from 'node-forge';
 import { KwError } from '../api/errors.ts';
-import { children, readTlv } from './der.ts';
-import { contentOf, int, octets, oid, seq, NULL } from './asn1-write.ts';
-import { oidFromDer } from './spki.ts';
+import { Pbes2Params, Pbkdf2Params, Pkcs12PbeParams } from './pkcs12-asn1.ts';
 
 export const PBE_OID = {
   pbes2: '1.2.840.113549.1.5.13',
@@ -38,10 +38,38 @@ const CIPHERS: Record<string, { name: string; keyLength: number }> = {
   [PBE_OID.aes256cbc]: { name: 'aes-256-cbc', keyLength: 32 },
   [PBE_OID.desEde3cbc]: { name: 'des-ede3-cbc', keyLength: 24 },
 };
-const MAX_ITERATIONS = 10_000_000;
+/**
+ * Iteration bounds. Importing runs in the process that serves the contract, so a hostile
+ * file must not stall it: at most MAX_PBE_ITERATIONS per derivation (OpenSSL writes 2048,
+ * Java 10 000) and PBE_WORK_PER_FILE hash iterations over a whole file (its MAC and every
+ * encrypted bag; a PKCS#12 KDF output block counts once per block). On a busy 2-core machine
+ * the PKCS#12 KDF takes about 2 µs per iteration and PBKDF2-SHA-512 1.6 µs, so a file costs at
+ * most about 1.2 s before it is refused.
+ */
+export const MAX_PBE_ITERATIONS = 100_000;
+export const PBE_WORK_PER_FILE = 600_000;
+
+/** The password-based work left for one file; each derivation spends from it first. */
+export class PbeBudget {
+  constructor(private remaining = PBE_WORK_PER_FILE) {}
+  spend(iterations: bigint | number, blocks: number): number {
+    const n = typeof iterations === 'bigint' ? (iterations >= 1n && iterations <= BigInt(MAX_PBE_ITERATIONS) ? Number(iterations) : 0) : iterations;
+    if (!Number.isSafeInteger(n) || n < 1 || n > MAX_PBE_ITERATIONS) throw unsupported(`iteration count (1..${MAX_PBE_ITERATIONS})`);
+    this.remaining -= n * blocks;
+    if (this.remaining < 0) throw unsupported(`more than ${PBE_WORK_PER_FILE} iterations of password-based work in one file`);
+    return n;
+  }
+}
 
 const unsupported = (what: string) => new KwError('CertificateInvalid', `unsupported password-based encryption: ${what}`);
 const wrongPassword = () => new KwError('Pkcs12PasswordIncorrect', 'the password is incorrect or the data is damaged');
+
+/** One-shot hashing (Node ≥ 20.12) is several times faster than createHash for the KDF's short inputs. */
+const digestOf: (alg: string, data: Uint8Array) => Buffer =
+  typeof oneShotHash === 'function' ? (alg, data) => oneShotHash(alg, data, 'buffer') as unknown as Buffer : (alg, data) => createHash(alg).update(data).digest();
+
+/** Output blocks of the PKCS#12 KDF for `n` bytes (each costs `iterations` hashes). */
+export const pkcs12KdfBlocks = (hash: string, n: number): number => Math.ceil(n / createHash(hash).digest().length);
 
 /** RFC 7292 App. B.2: derives `n` bytes of purpose `id` (1 key, 2 IV, 3 MAC) from a BMPString password. */
 export function pkcs12Kdf(hash: string, password: string, salt: Uint8Array, iterations: number, id: 1 | 2 | 3, n: number): Uint8Array {
@@ -59,8 +87,8 @@ export function pkcs12Kdf(hash: string, password: string, salt: Uint8Array, iter
   const D = Buffer.alloc(v, id);
   const out = Buffer.alloc(n);
   for (let off = 0; off < n; off += u) {
-    let A = createHash(hash).update(D).update(I).digest();
-    for (let i = 1; i < iterations; i++) A = createHash(hash).update(A).digest();
+    let A: Buffer = createHash(hash).update(D).update(I).digest();
+    for (let i = 1; i < iterations; i++) A = digestOf(hash, A);
     A.copy(out, off, 0, Math.min(u, n - off));
     const B = fill(A).subarray(0, v);
     for (let j = 0; j < I.length; j += v) {
@@ -96,59 +124,53 @@ function decryptRc2(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Arr
   return new Uint8Array(Buffer.from(c.output.getBytes(), 'binary'));
 }
 
+const parse = <T>(der: ArrayBuffer | null | undefined, type: new () => T, what: string): T => {
+  if (!der) throw unsupported(`missing ${what}`);
+  try {
+    return AsnConvert.parse(der, type);
+  } catch {
+    throw unsupported(what);
+  }
+};
+const bytesOf = (o: OctetString) => new Uint8Array(o.buffer);
+
+const LEGACY: Record<string, { keyLength: number; ivLength: number; kind: 'des' | 'rc2' }> = {
+  [PBE_OID.pbeSha3KeyDes]: { keyLength: 24, ivLength: 8, kind: 'des' },
+  [PBE_OID.pbeSha2KeyDes]: { keyLength: 16, ivLength: 8, kind: 'des' },
+  [PBE_OID.pbeSha128Rc2]: { keyLength: 16, ivLength: 8, kind: 'rc2' },
+  [PBE_OID.pbeSha40Rc2]: { keyLength: 5, ivLength: 8, kind: 'rc2' },
+};
+
 /**
- * Decrypts `data` under the AlgorithmIdentifier DER `algId` (PBES2 or a PKCS#12 PBE scheme).
- * PBES2 takes the password as UTF-8 bytes and PKCS#12 PBE as a BMPString, as OpenSSL does.
+ * Decrypts `data` under the AlgorithmIdentifier `alg` (PBES2 or a PKCS#12 PBE scheme),
+ * spending the iterations from `budget`. PBES2 takes the password as UTF-8 bytes and
+ * PKCS#12 PBE as a BMPString, as OpenSSL does.
  */
-export function pbeDecrypt(algId: Uint8Array, password: string, data: Uint8Array): Uint8Array {
-  const [algOid, params] = children(algId, readTlv(algId, 0));
-  if (!algOid || !params) throw unsupported('missing parameters');
-  const alg = oidFromDer(algId.subarray(algOid.start, algOid.end));
-  if (alg === PBE_OID.pbes2) {
-    const [kdf, enc] = children(algId, params);
-    if (!kdf || !enc) throw unsupported('PBES2 parameters');
-    const [kdfOid, kdfParams] = children(algId, kdf);
-    if (!kdfOid || !kdfParams || oidFromDer(algId.subarray(kdfOid.start, kdfOid.end)) !== PBE_OID.pbkdf2) throw unsupported('key derivation');
-    const kp = children(algId, kdfParams);
-    const salt = kp[0];
-    const iter = kp[1];
-    if (!salt || salt.tag !== 0x04 || !iter || iter.tag !== 0x02) throw unsupported('PBKDF2 parameters');
-    const iterations = Number(BigInt('0x' + Buffer.from(contentOf(algId, iter)).toString('hex')));
-    let prf = 'sha1';
-    for (const extra of kp.slice(2)) {
-      if (extra.tag === 0x30) {
-        const prfOid = children(algId, extra)[0];
-        const p = prfOid ? PRF[oidFromDer(algId.subarray(prfOid.start, prfOid.end))] : undefined;
-        if (!p) throw unsupported('PBKDF2 PRF');
-        prf = p;
-      }
-    }
-    const [encOid, encIv] = children(algId, enc);
-    const cipher = encOid ? CIPHERS[oidFromDer(algId.subarray(encOid.start, encOid.end))] : undefined;
-    if (!cipher || !encIv || encIv.tag !== 0x04) throw unsupported('cipher');
-    if (iterations < 1 || iterations > MAX_ITERATIONS) throw unsupported('iteration count');
-    const key = pbkdf2Sync(Buffer.from(password, 'utf8'), contentOf(algId, salt), iterations, cipher.keyLength, prf);
+export function pbeDecrypt(alg: AlgorithmIdentifier, password: string, data: Uint8Array, budget: PbeBudget = new PbeBudget()): Uint8Array {
+  if (alg.algorithm === PBE_OID.pbes2) {
+    const p = parse(alg.parameters, Pbes2Params, 'PBES2 parameters');
+    if (p.keyDerivationFunc.algorithm !== PBE_OID.pbkdf2) throw unsupported('key derivation');
+    const kdf = parse(p.keyDerivationFunc.parameters, Pbkdf2Params, 'PBKDF2 parameters');
+    const prf = kdf.prf ? PRF[kdf.prf.algorithm] : 'sha1';
+    if (!prf) throw unsupported('PBKDF2 PRF');
+    const cipher = CIPHERS[p.encryptionScheme.algorithm];
+    if (!cipher) throw unsupported('cipher');
+    const iv = bytesOf(parse(p.encryptionScheme.parameters, OctetString, 'cipher IV'));
+    const iterations = budget.spend(kdf.iterationCount, 1);
+    const key = pbkdf2Sync(Buffer.from(password, 'utf8'), bytesOf(kdf.salt), iterations, cipher.keyLength, prf);
     try {
-      return decryptCbc(cipher.name, key, contentOf(algId, encIv), data);
+      return decryptCbc(cipher.name, key, iv, data);
     } finally {
       key.fill(0);
     }
   }
-  const legacy: Record<string, { keyLength: number; ivLength: number; kind: 'des' | 'rc2' }> = {
-    [PBE_OID.pbeSha3KeyDes]: { keyLength: 24, ivLength: 8, kind: 'des' },
-    [PBE_OID.pbeSha2KeyDes]: { keyLength: 16, ivLength: 8, kind: 'des' },
-    [PBE_OID.pbeSha128Rc2]: { keyLength: 16, ivLength: 8, kind: 'rc2' },
-    [PBE_OID.pbeSha40Rc2]: { keyLength: 5, ivLength: 8, kind: 'rc2' },
-  };
-  const scheme = legacy[alg];
-  if (!scheme) throw unsupported(alg);
-  const [salt, iter] = children(algId, params);
-  if (!salt || salt.tag !== 0x04 || !iter || iter.tag !== 0x02) throw unsupported('PKCS#12 PBE parameters');
-  const iterations = Number(BigInt('0x' + Buffer.from(contentOf(algId, iter)).toString('hex')));
-  if (iterations < 1 || iterations > MAX_ITERATIONS) throw unsupported('iteration count');
-  const s = contentOf(algId, salt);
-  let key = pkcs12Kdf('sha1', password, s, iterations, 1, scheme.keyLength);
-  const iv = pkcs12Kdf('sha1', password, s, iterations, 2, scheme.ivLength);
+  const scheme = LEGACY[alg.algorithm];
+  if (!scheme) throw unsupported(alg.algorithm);
+  const p = parse(alg.parameters, Pkcs12PbeParams, 'PKCS#12 PBE parameters');
+  const iterations = budget.spend(p.iterations, pkcs12KdfBlocks('sha1', scheme.keyLength) + pkcs12KdfBlocks('sha1', scheme.ivLength));
+  const salt = bytesOf(p.salt);
+  let key = pkcs12Kdf('sha1', password, salt, iterations, 1, scheme.keyLength);
+  const iv = pkcs12Kdf('sha1', password, salt, iterations, 2, scheme.ivLength);
   try {
     if (scheme.kind === 'rc2') return decryptRc2(key, iv, data);
     if (key.length === 16) key = Uint8Array.from([...key, ...key.subarray(0, 8)]); // two-key 3DES: K1 K2 K1
@@ -164,19 +186,18 @@ export interface Pbes2Options {
   iv: Uint8Array;
 }
 
-/** PBES2 with PBKDF2-HMAC-SHA256 and AES-256-CBC (OpenSSL 3's default); returns {algId DER, ciphertext}. */
-export function pbes2Encrypt(password: string, data: Uint8Array, o: Pbes2Options): { algId: Uint8Array; ciphertext: Uint8Array } {
+/** PBES2 with PBKDF2-HMAC-SHA256 and AES-256-CBC (OpenSSL 3's default); returns {algId, ciphertext}. */
+export function pbes2Encrypt(password: string, data: Uint8Array, o: Pbes2Options): { algId: AlgorithmIdentifier; ciphertext: Uint8Array } {
   const key = pbkdf2Sync(Buffer.from(password, 'utf8'), o.salt, o.iterations, 32, 'sha256');
   try {
     const c = createCipheriv('aes-256-cbc', key, o.iv);
     const ciphertext = new Uint8Array(Buffer.concat([c.update(data), c.final()]));
-    const algId = seq(
-      oid(PBE_OID.pbes2),
-      seq(
-        seq(oid(PBE_OID.pbkdf2), seq(octets(o.salt), int(o.iterations), seq(oid(PBE_OID.hmacWithSha256), NULL))),
-        seq(oid(PBE_OID.aes256cbc), octets(o.iv)),
-      ),
-    );
+    const kdf = new Pbkdf2Params({ salt: new OctetString(o.salt), iterationCount: BigInt(o.iterations), prf: new AlgorithmIdentifier({ algorithm: PBE_OID.hmacWithSha256, parameters: null }) });
+    const params = new Pbes2Params({
+      keyDerivationFunc: new AlgorithmIdentifier({ algorithm: PBE_OID.pbkdf2, parameters: AsnConvert.serialize(kdf) }),
+      encryptionScheme: new AlgorithmIdentifier({ algorithm: PBE_OID.aes256cbc, parameters: AsnConvert.serialize(new OctetString(o.iv)) }),
+    });
+    const algId = new AlgorithmIdentifier({ algorithm: PBE_OID.pbes2, parameters: AsnConvert.serialize(params) });
     return { algId, ciphertext };
   } finally {
     key.fill(0);

@@ -12,7 +12,8 @@ import { KwError } from '../../core/api/errors.ts';
 const d = new OpensslDir();
 after(() => d.cleanup());
 // A minute ahead: certificates issued during the run start at their issuance second.
-const now = new Date(Date.now() + 60_000);
+const soon = () => new Date(Date.now() + 60_000);
+const now = soon();
 const DAY = 86_400_000;
 const CA_EXT = 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n';
 
@@ -108,6 +109,7 @@ describe('faults, each with its precise reason', () => {
     d.selfSignedCa('nca-root', 'ec', '/CN=nca Root');
     d.issue('nca-int', 'ec', '/CN=nca Not A CA', 'nca-root', { ext: 'basicConstraints=CA:FALSE\nkeyUsage=critical,keyCertSign,digitalSignature\n' });
     d.issue('nca-leaf', 'ec', '/CN=nca Leaf', 'nca-int');
+    const now = soon(); // these certificates were made just now, after the module's clock was read
     const r = validateChain(d.read('nca-leaf.pem'), [d.read('nca-int.pem')], { at: now, crypto: testCrypto, trustAnchors: [d.read('nca-root.pem')] });
     assert.deepEqual([r.ok, r.reasons], [false, ['issuerNotCa']]);
     assert.deepEqual(r.path[1]!.reasons, ['issuerNotCa']);
@@ -117,6 +119,7 @@ describe('faults, each with its precise reason', () => {
     d.selfSignedCa('ku-root', 'ec', '/CN=ku Root');
     d.issue('ku-int', 'ec', '/CN=ku Int', 'ku-root', { ext: 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,digitalSignature\n' });
     d.issue('ku-leaf', 'ec', '/CN=ku Leaf', 'ku-int');
+    const now = soon(); // these certificates were made just now, after the module's clock was read
     const r = validateChain(d.read('ku-leaf.pem'), [d.read('ku-int.pem')], { at: now, crypto: testCrypto, trustAnchors: [d.read('ku-root.pem')] });
     assert.deepEqual([r.ok, r.reasons], [false, ['keyUsage']]);
   });
@@ -124,6 +127,7 @@ describe('faults, each with its precise reason', () => {
     d.selfSignedCa('pl-root', 'ec', '/CN=pl Root', ['-addext', 'basicConstraints=critical,CA:TRUE,pathlen:0']);
     d.issue('pl-int', 'ec', '/CN=pl Int', 'pl-root', { ext: CA_EXT });
     d.issue('pl-leaf', 'ec', '/CN=pl Leaf', 'pl-int');
+    const now = soon(); // these certificates were made just now, after the module's clock was read
     const r = validateChain(d.read('pl-leaf.pem'), [d.read('pl-int.pem')], { at: now, crypto: testCrypto, trustAnchors: [d.read('pl-root.pem')] });
     assert.deepEqual([r.ok, r.reasons], [false, ['pathLenExceeded']]);
     assert.deepEqual(r.path[2]!.reasons, ['pathLenExceeded']);

@@ -10,6 +10,7 @@ import { parseCertificate } from '../../core/x509/parse.ts';
 import { privateKeyMatchesCertificate, publicKeyMatchesCertificate } from '../../core/x509/match.ts';
 import { KwError } from '../../core/api/errors.ts';
 import { testCrypto } from './test-suite.ts';
+import { MAX_PBE_ITERATIONS, PBE_WORK_PER_FILE, PbeBudget } from '../../core/x509/pbe.ts';
 
 const d = new OpensslDir();
 after(() => d.cleanup());
@@ -60,6 +61,20 @@ describe('importPkcs12 of openssl pkcs12 -export', () => {
   test('a file with certificates but no private key → CertificateInvalid', () => {
     d.run(['pkcs12', '-export', '-nokeys', '-in', 'p12-ec-int.pem', '-passout', `pass:${PASS}`, '-out', 'nokey.p12']);
     assert.throws(() => importPkcs12(d.read('nokey.p12'), PASS), isKw('CertificateInvalid'));
+  });
+  test('iteration counts are bounded: 100 000 opens, more is refused before any key derivation', () => {
+    d.run(['pkcs12', '-export', '-iter', String(MAX_PBE_ITERATIONS), '-inkey', 'p12-ec-leaf.key', '-in', 'p12-ec-leaf.pem', '-passout', `pass:${PASS}`, '-out', 'iter-max.p12']);
+    assert.equal(importPkcs12(d.read('iter-max.p12'), PASS).chain.length, 0);
+    d.run(['pkcs12', '-export', '-iter', String(MAX_PBE_ITERATIONS + 1), '-inkey', 'p12-ec-leaf.key', '-in', 'p12-ec-leaf.pem', '-passout', `pass:${PASS}`, '-out', 'iter-over.p12']);
+    assert.throws(() => importPkcs12(d.read('iter-over.p12'), PASS), (e: unknown) => isKw('CertificateInvalid')(e) && /iteration count/.test((e as Error).message));
+    d.run(['pkcs8', '-topk8', '-v2', 'aes-256-cbc', '-iter', String(MAX_PBE_ITERATIONS + 1), '-in', 'p12-ec-leaf.key', '-passout', `pass:${PASS}`, '-out', 'iter-over.p8.pem']);
+    assert.throws(() => decryptPkcs8(d.text('iter-over.p8.pem'), PASS), isKw('CertificateInvalid'));
+  });
+  test('the work over a whole file is bounded too', () => {
+    const budget = new PbeBudget(PBE_WORK_PER_FILE);
+    for (let i = 0; i < PBE_WORK_PER_FILE / MAX_PBE_ITERATIONS; i++) budget.spend(MAX_PBE_ITERATIONS, 1);
+    assert.throws(() => budget.spend(1, 1), (e: unknown) => isKw('CertificateInvalid')(e) && /password-based work/.test((e as Error).message));
+    assert.throws(() => new PbeBudget().spend(2n ** 64n, 1), isKw('CertificateInvalid'));
   });
 });
 
