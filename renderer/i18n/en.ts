@@ -98,6 +98,10 @@ export const en: Messages = {
     title: 'Audit log', event: 'Event', actor: 'Actor', keyId: 'Key ID', outcome: 'Outcome', at: 'Time', error: 'Error code', detail: 'Detail', seq: 'Seq',
     success: 'Success', failure: 'Failure', anyOutcome: 'Any outcome', verifyChain: 'Verify hash chain', exportJson: 'Export (JSON)', exportCsv: 'Export (CSV)',
     chainOk: 'Hash chain intact: {{count}} records', chainBroken: 'Hash chain broken at record {{seq}}!', empty: 'No record matches.',
+    chainHeadBroken: 'The sealed head of the audit chain or a signed checkpoint is not valid!',
+    resourceType: 'Resource type', anyResourceType: 'Any resource type', level: 'Level', anyLevel: 'Any level',
+    resourceTypes: { key: 'Key', certificate: 'Certificate', token: 'Token', vault: 'Vault', audit: 'Audit' },
+    levels: { normal: 'Normal', warning: 'Warning', incident: 'Incident' },
     otherEvents: { rekeyAuditChain: 'Re-key the audit chain (format upgrade)', deleteKey: 'Delete a key (waiting period ended)' },
   },
   settings: {

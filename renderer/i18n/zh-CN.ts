@@ -97,6 +97,10 @@ export const zhCN = {
     title: '审计日志', event: '事件', actor: '操作者', keyId: '密钥 ID', outcome: '结果', at: '时间', error: '错误码', detail: '详情', seq: '序号',
     success: '成功', failure: '失败', anyOutcome: '全部结果', verifyChain: '校验哈希链', exportJson: '导出 (JSON)', exportCsv: '导出 (CSV)',
     chainOk: '哈希链完整：{{count}} 条记录', chainBroken: '哈希链在第 {{seq}} 条记录处断裂！', empty: '没有符合条件的记录。',
+    chainHeadBroken: '审计哈希链的密封链头或签名检查点无效！',
+    resourceType: '资源类型', anyResourceType: '全部资源类型', level: '事件级别', anyLevel: '全部级别',
+    resourceTypes: { key: '密钥', certificate: '证书', token: '令牌', vault: '保险库', audit: '审计' },
+    levels: { normal: '正常', warning: '警告', incident: '事故' },
     otherEvents: { rekeyAuditChain: '审计哈希链重新密钥化（格式升级）', deleteKey: '删除密钥（预删除期满）' },
   },
   settings: {

@@ -147,7 +147,7 @@ function AuditPanel({ audit }: { audit: VaultOverview['audit'] }) {
         <dd className={failures > 0 ? 'bad' : undefined}>{failures}</dd>
         <dt>{t('overview.hashChain')}</dt>
         <dd data-testid="audit-chain">
-          {checking ? t('common.working') : chain ? (chain.ok ? <span className="good">{t('overview.auditOk', { count: chain.records })}</span> : <span className="bad">{t('overview.auditBroken', { seq: chain.brokenAtSeq })}</span>) : <span className="muted">{t('overview.notVerified')}</span>}
+          {checking ? t('common.working') : chain ? (chain.ok ? <span className="good">{t('overview.auditOk', { count: chain.records })}</span> : <span className="bad">{chain.brokenAtSeq === null ? t('audit.chainHeadBroken') : t('overview.auditBroken', { seq: chain.brokenAtSeq })}</span>) : <span className="muted">{t('overview.notVerified')}</span>}
         </dd>
         <dt>{t('overview.selfTest')}</dt>
         <dd>{status?.selfTest.ok ? <span className="good">{t('overview.passed')}</span> : <span className="bad">{t('overview.failed')}</span>}</dd>

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tempVault, rejectsWith, b64 } from '../helpers/temp-vault.ts';
+import { tempVault, rejectsWith, b64, TEST_PASSPHRASE } from '../helpers/temp-vault.ts';
 
 interface Row {
   seq: number;
@@ -59,6 +59,29 @@ describe('audit log', () => {
       db.prepare("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2").run();
       const r = v.kw.services.audit.verify();
       assert.deepEqual([r.ok, r.records, r.brokenAtSeq, r.reason], [false, 1, 2, 'recordAltered']);
+    } finally {
+      v.cleanup();
+    }
+  });
+
+  test('resource type and level filters, as the reference audit screen has them', async () => {
+    const v = await tempVault({ init: false });
+    try {
+      await v.api.initVault({ passphrase: TEST_PASSPHRASE });
+      const { keyMetadata: k } = await v.api.createKey({ keySpec: 'SM4', keyUsage: 'ENCRYPT_DECRYPT' });
+      await rejectsWith(v.api.describeCertificate({ certificateId: '00000000-0000-4000-8000-000000000000' }), 'CertificateNotFound');
+      await v.api.lockVault({});
+      await rejectsWith(v.api.unlockVault({ passphrase: 'not it' }), 'WrongPassphrase');
+      await v.api.unlockVault({ passphrase: TEST_PASSPHRASE });
+      const list = async (f: Record<string, string>) => (await v.api.listAuditEvents({ ...f, sortOrder: 'asc', pageSize: 100 })).events.map((e) => `${e.event}:${e.resourceType}:${e.level}`);
+      assert.deepEqual(await list({ resourceType: 'key' }), ['createKey:key:normal']);
+      assert.deepEqual(await list({ resourceType: 'certificate' }), ['describeCertificate:certificate:warning']);
+      assert.deepEqual(await list({ level: 'incident' }), ['unlockVault:vault:incident']);
+      assert.deepEqual(await list({ level: 'warning' }), ['describeCertificate:certificate:warning']);
+      assert.deepEqual(await list({ resourceType: 'vault', level: 'normal' }), ['initVault:vault:normal', 'lockVault:vault:normal', 'unlockVault:vault:normal']);
+      const all = await v.api.listAuditEvents({ pageSize: 100 });
+      assert.ok(all.events.every((e) => e.keyId !== k.cmkUuid || e.resourceType === 'key'));
+      await rejectsWith(v.api.listAuditEvents({ level: 'fatal' } as never), 'InvalidParameter');
     } finally {
       v.cleanup();
     }

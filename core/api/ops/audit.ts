@@ -3,12 +3,9 @@ import { z } from 'zod';
 import { op } from '../operation.ts';
 import * as s from '../schemas.ts';
 
-/** The seed's audit screen filters by resource type and event level (操作日志: 资源类型, 事件级别). */
-export const AUDIT_RESOURCE_TYPES = ['key', 'certificate', 'token', 'vault', 'audit'] as const;
-export type AuditResourceType = (typeof AUDIT_RESOURCE_TYPES)[number];
-/** normal: succeeded; warning: refused or failed; incident: a failure that may be an attack (wrong passphrase or PIN, corrupt vault, failed self-test, audit unwritable). */
-export const AUDIT_LEVELS = ['normal', 'warning', 'incident'] as const;
-export type AuditLevel = (typeof AUDIT_LEVELS)[number];
+import { AUDIT_LEVELS, AUDIT_RESOURCE_TYPES, type AuditLevel, type AuditResourceType } from '../../domain/audit-vocabulary.ts';
+
+export { AUDIT_LEVELS, AUDIT_RESOURCE_TYPES, type AuditLevel, type AuditResourceType };
 
 export interface AuditEvent {
   seq: number;
