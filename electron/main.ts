@@ -5,14 +5,17 @@
  * so a crashing token driver cannot take the window down. Keeping the core here means
  * one process owns the vault file and the renderer only ever sees Results over IPC.
  */
-import { app, ipcMain, protocol, session, utilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, utilityProcess } from 'electron';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Keywarden } from '../core/service/keywarden.ts';
 import { loadRendererFiles, lookupStatic } from '../core/shell/static-files.ts';
 import { RENDERER_SECURITY_HEADERS } from '../core/shell/csp.ts';
-import { APP_HOST, APP_SCHEME, registerIpcHandlers } from './ipc.ts';
+import { APP_HOST, APP_SCHEME, registerHostHandlers, registerIpcHandlers } from './ipc.ts';
+import { defaultModuleChoices } from './module-choice.ts';
+import { loadProfiles } from '../core/pkcs11/profiles.ts';
+import { PROFILE_FILE } from '../core/keystore/hsm-keystore.ts';
 import { createSecureWindow, lockDownContents, lockDownSession } from './window.ts';
 import { utilityProcessSpawner } from './token-worker.ts';
 
@@ -40,11 +43,24 @@ async function start(): Promise<void> {
   });
   const vaultDir = process.env.KW_VAULT ?? join(homedir(), '.keywarden', 'vault');
   const kw = await Keywarden.open({ vaultDir, tokenWorker });
-  const unregister = registerIpcHandlers(ipcMain, kw);
-  createSecureWindow(preloadPath, { title: 'Keywarden' });
+  // The renderer may load only PKCS#11 modules offered here: the profile file's libraries
+  // that exist on this machine, or a file the officer picks in our own dialog.
+  const choices = defaultModuleChoices(() => loadProfiles(kw.options.tokenProfileFile ?? PROFILE_FILE));
+  const unregister = registerIpcHandlers(ipcMain, kw, 'ui:electron', (path) => choices.offers(path));
+  const win = createSecureWindow(preloadPath, { title: 'Keywarden' });
+  const pickFile = async (): Promise<string | null> => {
+    const r = await dialog.showOpenDialog(BrowserWindow.getFocusedWindow() ?? win, {
+      title: 'PKCS#11',
+      properties: ['openFile', 'dontAddToRecent'],
+      filters: [{ name: 'PKCS#11', extensions: process.platform === 'win32' ? ['dll'] : process.platform === 'darwin' ? ['dylib', 'so'] : ['so'] }],
+    });
+    return r.canceled ? null : (r.filePaths[0] ?? null);
+  };
+  const unregisterHost = registerHostHandlers(ipcMain, { choices, pickFile });
   app.on('window-all-closed', () => app.quit());
   app.on('will-quit', () => {
     unregister();
+    unregisterHost();
     kw.close();
   });
 }

@@ -6,7 +6,7 @@
  */
 import { contextBridge, ipcRenderer } from 'electron';
 import type { OperationName } from '../core/api/contract.ts';
-import { IPC_CHANNEL_PREFIX, type KeywardenBridge } from '../core/api/bridge.ts';
+import { HOST_CHANNELS, IPC_CHANNEL_PREFIX, type KeywardenBridge, type KeywardenHost } from '../core/api/bridge.ts';
 
 /**
  * The contract's operation names, injected by scripts/build.mjs from OPERATION_NAMES so
@@ -25,4 +25,13 @@ function buildBridge(): KeywardenBridge {
   return Object.freeze(bridge) as unknown as KeywardenBridge;
 }
 
+/** The main process's own functions: module choices and its file dialog (no arguments cross). */
+function buildHost(): KeywardenHost {
+  return Object.freeze({
+    tokenModuleChoices: () => ipcRenderer.invoke(HOST_CHANNELS.tokenModuleChoices),
+    pickTokenModule: () => ipcRenderer.invoke(HOST_CHANNELS.pickTokenModule),
+  });
+}
+
 contextBridge.exposeInMainWorld('keywarden', buildBridge());
+contextBridge.exposeInMainWorld('keywardenHost', buildHost());

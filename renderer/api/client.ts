@@ -5,7 +5,7 @@
  * `await api.encrypt(...)` and catch one error type carrying the contract's code.
  */
 import type { KeywardenApi } from '../../core/api/contract.ts';
-import type { KeywardenBridge } from '../../core/api/bridge.ts';
+import type { KeywardenBridge, KeywardenHost } from '../../core/api/bridge.ts';
 import { SHELL_API_PREFIX, SHELL_TOKEN_HEADER } from '../../core/api/bridge.ts';
 import { isErrorCode, type ErrorCode, type ErrorData, type Result } from '../../core/api/errors.ts';
 import { createClient as createContractClient, type Transport } from '../../core/api/client.ts';
@@ -16,6 +16,8 @@ declare global {
   interface Window {
     /** Present only inside Electron, exposed by the preload. */
     keywarden?: KeywardenBridge;
+    /** Present only inside Electron: the main process's module choices and file dialog. */
+    keywardenHost?: KeywardenHost;
   }
 }
 

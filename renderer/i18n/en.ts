@@ -130,7 +130,7 @@ export const en: Messages = {
     reasons: chainReasonsEn, reasonSeparator: '; ',
   },
   tokens: {
-    title: 'UKeys / tokens', module: 'PKCS#11 module', modulePath: 'Module path', configure: 'Load and save', notConfigured: 'No PKCS#11 module is configured yet.', tokens: 'Tokens', label: 'Label',
+    title: 'UKeys / tokens', module: 'PKCS#11 module', noModuleOffered: 'No known PKCS#11 module on this machine; use Browse… to pick the module file.', browseModule: 'Browse…', modulePath: 'Module path', configure: 'Load and save', notConfigured: 'No PKCS#11 module is configured yet.', tokens: 'Tokens', label: 'Label',
     manufacturer: 'Manufacturer', model: 'Model', serial: 'Serial', userPin: 'User PIN', loggedIn: 'Login', loggedAs: 'Logged in ({{who}})', notLoggedIn: 'Not logged in', pin: 'PIN',
     login: 'Log in', logout: 'Log out', mechanisms: 'Mechanisms', pinOk: 'OK', pinLow: 'Wrong PIN entered before', pinFinal: 'Final try', pinLocked: 'Locked', triesLeft: '{{count}} tries left',
     confirmFinalTry: 'Only one PIN attempt is left; a wrong PIN locks the token. Try anyway?', more: 'More operations (change PIN, initialise, certificates, signing, token unlock)', specs: 'Key specs it can hold',

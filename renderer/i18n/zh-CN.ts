@@ -129,7 +129,7 @@ export const zhCN = {
     reasons: chainReasonsZh, reasonSeparator: '；',
   },
   tokens: {
-    title: 'UKey / 令牌', module: 'PKCS#11 模块', modulePath: '模块路径', configure: '加载并保存', notConfigured: '尚未配置 PKCS#11 模块。', tokens: '令牌', label: '标签',
+    title: 'UKey / 令牌', module: 'PKCS#11 模块', noModuleOffered: '本机没有已知的 PKCS#11 模块，请点击“浏览…”选择模块文件。', browseModule: '浏览…', modulePath: '模块路径', configure: '加载并保存', notConfigured: '尚未配置 PKCS#11 模块。', tokens: '令牌', label: '标签',
     manufacturer: '厂商', model: '型号', serial: '序列号', userPin: '用户 PIN', loggedIn: '登录状态', loggedAs: '已登录（{{who}}）', notLoggedIn: '未登录', pin: 'PIN',
     login: '登录', logout: '登出', mechanisms: '机制', pinOk: '正常', pinLow: '曾输错', pinFinal: '仅剩最后一次', pinLocked: '已锁定', triesLeft: '剩余 {{count}} 次',
     confirmFinalTry: 'PIN 仅剩最后一次尝试机会，输错将锁定令牌。仍要尝试？', more: '更多操作（修改 PIN、初始化、证书、签名、令牌解锁）', specs: '可承载的密钥类型',

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { ResponseOf } from '../../core/api/contract.ts';
 import type { TokenPinStateView, TokenView } from '../../core/api/ops/tokens.ts';
 import type { ErrorData } from '../../core/api/errors.ts';
+import type { KeywardenHost, TokenModuleChoice } from '../../core/api/bridge.ts';
 import { useServices, useSettings } from '../context.tsx';
 import { errorData } from '../api/client.ts';
 import { ConfirmDialog, ErrorBanner, Section } from '../components/ui.tsx';
@@ -74,13 +75,51 @@ function TokenRow({ token, onChanged, onError }: { token: TokenView; onChanged: 
   );
 }
 
+/** The desktop app's module choice: the main process's offer, and its own file dialog. */
+function ModuleChoice({ host, value, onChange, onError }: { host: KeywardenHost; value: string; onChange: (path: string) => void; onError: (e: ErrorData) => void }) {
+  const { t } = useTranslation();
+  const [choices, setChoices] = useState<TokenModuleChoice[]>([]);
+  useEffect(() => {
+    void host.tokenModuleChoices().then((r) => {
+      if (!r.ok) return onError(r.error);
+      setChoices(r.value);
+      if (value === '' && r.value[0]) onChange(r.value[0].modulePath);
+    });
+  }, [host]); // eslint-disable-line react-hooks/exhaustive-deps -- loaded once per host
+  async function browse() {
+    const r = await host.pickTokenModule();
+    if (!r.ok) return onError(r.error);
+    if (!r.value) return;
+    const picked = r.value;
+    setChoices((cs) => (cs.some((c) => c.modulePath === picked.modulePath) ? cs : [...cs, picked]));
+    onChange(picked.modulePath);
+  }
+  return (
+    <>
+      <select className="grow mono" aria-label={t('tokens.modulePath')} value={value} onChange={(e) => onChange(e.target.value)}>
+        {choices.length === 0 ? <option value="">{t('tokens.noModuleOffered')}</option> : null}
+        {choices.map((c) => (
+          <option key={c.modulePath} value={c.modulePath}>
+            {c.name} — {c.modulePath}
+          </option>
+        ))}
+      </select>
+      <button type="button" onClick={() => void browse()}>
+        {t('tokens.browseModule')}
+      </button>
+    </>
+  );
+}
+
 export function TokensScreen() {
   const { t } = useTranslation();
   const { api } = useServices();
   const known = useSettings((s) => s.pkcs11Modules);
   const [data, setData] = useState<ResponseOf<'listTokens'> | null>(null);
   const [error, setError] = useState<ErrorData | null>(null);
-  const [modulePath, setModulePath] = useState(known[0] ?? '/usr/lib/softhsm/libsofthsm2.so');
+  // In the desktop app the main process offers the modules (no free path); the browser shell keeps the path field.
+  const host = window.keywardenHost;
+  const [modulePath, setModulePath] = useState(host ? '' : (known[0] ?? '/usr/lib/softhsm/libsofthsm2.so'));
   const load = useCallback(() => api.listTokens({}).then((r) => { setData(r); setError(null); }, (e) => { setData(null); const d = errorData(e); setError(d.code === 'UnsupportedOperation' ? null : d); }), [api]);
   useEffect(() => void load(), [load]);
   return (
@@ -88,9 +127,15 @@ export function TokensScreen() {
       <header className="page-head"><h1>{t('tokens.title')}</h1></header>
       <Section title={t('tokens.module')}>
         <form className="inline" onSubmit={(e) => { e.preventDefault(); void api.configureTokenModule({ modulePath }).then(() => load(), (er) => setError(errorData(er))); }}>
-          <input className="grow mono" list="kw-modules" aria-label={t('tokens.modulePath')} value={modulePath} onChange={(e) => setModulePath(e.target.value)} />
-          <datalist id="kw-modules">{known.map((m) => <option key={m} value={m} />)}</datalist>
-          <button type="submit" className="primary">{t('tokens.configure')}</button>
+          {host ? (
+            <ModuleChoice host={host} value={modulePath} onChange={setModulePath} onError={setError} />
+          ) : (
+            <>
+              <input className="grow mono" list="kw-modules" aria-label={t('tokens.modulePath')} value={modulePath} onChange={(e) => setModulePath(e.target.value)} />
+              <datalist id="kw-modules">{known.map((m) => <option key={m} value={m} />)}</datalist>
+            </>
+          )}
+          <button type="submit" className="primary" disabled={modulePath === ''}>{t('tokens.configure')}</button>
         </form>
         {data ? <p className="small muted">{t('tokens.library')}: {data.module.manufacturer} · {data.module.libraryDescription} · Cryptoki {data.module.cryptokiVersion} · <span className="mono">{data.module.modulePath}</span></p> : <p className="muted">{t('tokens.notConfigured')}</p>}
       </Section>

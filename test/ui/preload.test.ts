@@ -25,13 +25,20 @@ test('the built preload exposes exactly one function per contract operation and 
     // The sandboxed preload may require only 'electron'.
     vm.runInNewContext(code, { require: (m: string) => (requires.push(m), m === 'electron' ? electron : undefined), module: { exports: {} }, exports: {} });
     assert.deepEqual([...new Set(requires)], ['electron']);
-    assert.deepEqual(Object.keys(exposed), ['keywarden']);
+    assert.deepEqual(Object.keys(exposed), ['keywarden', 'keywardenHost']);
     const api = exposed.keywarden as Record<string, (req: unknown) => Promise<unknown>>;
     assert.deepEqual(Object.keys(api).sort(), [...OPERATION_NAMES].sort());
     assert.ok(Object.isFrozen(api));
     assert.ok(!('ipcRenderer' in api) && !('invoke' in api));
     await api.getRandom!({ numberOfBytes: 4 });
     assert.deepEqual(invoked, [['kw:getRandom', { numberOfBytes: 4 }]]);
+    // The host functions take no argument from the renderer: no path crosses.
+    const host = exposed.keywardenHost as Record<string, (...a: unknown[]) => Promise<unknown>>;
+    assert.deepEqual(Object.keys(host).sort(), ['pickTokenModule', 'tokenModuleChoices']);
+    assert.ok(Object.isFrozen(host));
+    await host.pickTokenModule!('/tmp/evil.so');
+    await host.tokenModuleChoices!('/tmp/evil.so');
+    assert.deepEqual(invoked.slice(1), [['kw-host:pickTokenModule', undefined], ['kw-host:tokenModuleChoices', undefined]]);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
