@@ -88,7 +88,7 @@ export function keyFingerprint(spki: Buffer): string {
 export function checkpointFile(vaultId: string, c: StoredCheckpoint): CheckpointFile {
   const at = new Date(c.at).toISOString();
   const hash = c.hash.toString('hex');
-  let cosignatures: CheckpointCoSignature[] = [];
+  let cosignatures: CheckpointCoSignature[];
   try {
     cosignatures = JSON.parse(c.cosignatures) as CheckpointCoSignature[];
   } catch {

@@ -81,10 +81,22 @@ export function listAuditEvents(req: ParsedRequestOf<'listAuditEvents'>, ctx: Au
   ctx.audit.flush();
   const where: string[] = [];
   const args: Array<string | number> = [];
-  if (req.event) (where.push('event = ?'), args.push(req.event));
-  if (req.keyId) (where.push('key_id = ?'), args.push(req.keyId));
-  if (req.outcome) (where.push('outcome = ?'), args.push(req.outcome));
-  if (req.actor) (where.push('actor = ?'), args.push(req.actor));
+  if (req.event) {
+    where.push('event = ?');
+    args.push(req.event);
+  }
+  if (req.keyId) {
+    where.push('key_id = ?');
+    args.push(req.keyId);
+  }
+  if (req.outcome) {
+    where.push('outcome = ?');
+    args.push(req.outcome);
+  }
+  if (req.actor) {
+    where.push('actor = ?');
+    args.push(req.actor);
+  }
   taxonomyWhere(req, where, args);
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const order = req.sortOrder === 'asc' ? 'ASC' : 'DESC';

@@ -70,11 +70,11 @@ function absorbBytes(t: Int32Array, y: Int32Array, d: DataView, from: number, to
   let x1 = y[1]!;
   let x2 = y[2]!;
   let x3 = y[3]!;
-  let z0 = 0;
-  let z1 = 0;
-  let z2 = 0;
-  let z3 = 0;
-  let e = 0;
+  let z0: number;
+  let z1: number;
+  let z2: number;
+  let z3: number;
+  let e: number;
   for (let i = from; i < to; i += 16) {
     x0 ^= d.getInt32(i);
     x1 ^= d.getInt32(i + 4);

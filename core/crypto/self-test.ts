@@ -115,7 +115,7 @@ function aeadKat(aead: CryptoSuite['aes256gcm'], key: Uint8Array, iv: Uint8Array
 export function runSelfTest(suite: CryptoSuite): { ok: boolean; failures: string[] } {
   const failures: string[] = [];
   for (const [name, run] of KATS) {
-    let ok = false;
+    let ok: boolean;
     try {
       ok = run(suite);
     } catch {
@@ -143,7 +143,7 @@ const ENCRYPT_FOR: Partial<Record<KeyPairSpec, AsymEncryptAlgorithm>> = {
 /** Sign/verify (and encrypt/decrypt where the spec allows) with a new pair; throws KwError('SelfTestFailed'). */
 export function pairwiseConsistencyCheck(spec: KeyPairSpec, keyPair: KeyPairDer, suite: CryptoSuite): void {
   const probe = utf8('keywarden pairwise consistency');
-  let ok = false;
+  let ok: boolean;
   try {
     const alg = SIGN_FOR[spec];
     const sig = suite.sign(alg, keyPair.privateKey, probe, 'RAW');

@@ -109,7 +109,7 @@ function checkText(field: string, v: string): void {
   if (typeof v !== 'string' || v.length === 0 || v.length > max) {
     throw new KwError('InvalidParameter', `subject ${field} must be 1..${max} characters`, { field });
   }
-  if (/[\u0000-\u001f\u007f]/.test(v)) throw new KwError('InvalidParameter', `subject ${field} contains control characters`, { field });
+  if (/\p{Cc}/u.test(v)) throw new KwError('InvalidParameter', `subject ${field} contains control characters`, { field });
 }
 
 /** Checks the subject and encodes it as C, ST, L, O, OU…, CN, emailAddress (the usual order). */

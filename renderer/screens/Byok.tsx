@@ -37,7 +37,7 @@ export function ByokScreen() {
   const [validTo, setValidTo] = useState('');
   const [error, setError] = useState<ErrorData | null>(null);
   const reloadKeys = () => api.listKeys({ origin: 'EXTERNAL', keyState: 'PendingImport', pageSize: 1000 }).then((r) => setKeys(r.keys), (e) => setError(errorData(e)));
-  useEffect(() => void reloadKeys(), [api]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => void reloadKeys(), [api]);
   useEffect(() => {
     if (!cmkUuid && keys[0]) setCmk(keys[0].cmkUuid);
   }, [keys, cmkUuid]);

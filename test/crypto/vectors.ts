@@ -87,8 +87,11 @@ export class Tally {
 
   record(t: WycheproofTest, accepted: boolean): void {
     if (t.result === 'acceptable') this.acceptable.push(`tc${t.tcId}:${accepted ? 'accepted' : 'rejected'}`);
-    else if (t.result === 'valid') accepted ? this.validAccepted++ : this.validRejected.push(t.tcId);
-    else accepted ? this.wrongAccepts.push(t.tcId) : this.invalidRejected++;
+    else if (t.result === 'valid') {
+      if (accepted) this.validAccepted++;
+      else this.validRejected.push(t.tcId);
+    } else if (accepted) this.wrongAccepts.push(t.tcId);
+    else this.invalidRejected++;
   }
 
   skip(): void {

@@ -49,7 +49,7 @@ export async function rejectsWith(p: Promise<unknown>, code: string): Promise<vo
     await p;
   } catch (e) {
     const got = (e as { code?: string }).code;
-    if (got !== code) throw new Error(`expected error ${code}, got ${got}: ${(e as Error).message}`);
+    if (got !== code) throw new Error(`expected error ${code}, got ${got}: ${(e as Error).message}`, { cause: e });
     return;
   }
   throw new Error(`expected error ${code}, but the call succeeded`);

@@ -16,7 +16,7 @@ function useAsymmetricChoice(usage: 'SIGN_VERIFY' | 'ENCRYPT_DECRYPT', capabilit
   const spec = keys.find((k) => k.cmkUuid === cmkUuid)?.keySpec;
   const algorithms: readonly string[] = spec ? SPEC_CAPABILITIES[spec][capability] : [];
   const [algorithm, setAlgorithm] = useState('');
-  useEffect(() => setAlgorithm(algorithms[0] ?? ''), [spec]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => setAlgorithm(algorithms[0] ?? ''), [spec]);
   return { keys, cmkUuid, setCmk, keyVersionId, setVersion, algorithms, algorithm, setAlgorithm };
 }
 

@@ -47,7 +47,6 @@ export function VersionPicker(props: { cmkUuid: string; value: string; onChange:
       setVersions(r.keyVersions);
       props.onChange(r.keyVersions[0]?.keyVersionId ?? '');
     }, () => setVersions([]));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, props.cmkUuid]);
   return (
     <label className="field">
