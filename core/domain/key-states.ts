@@ -15,13 +15,14 @@ export type StateGate =
   | 'createVersion'
   | 'importMaterial'
   | 'deleteMaterial'
-  | 'metadata'; // description, aliases, tags, rotation policy, deletion protection
+  | 'protect' // turning deletion protection on: refused while PendingDeletion (cancel the deletion first, as the reference console orders it)
+  | 'metadata'; // description, aliases, tags, rotation policy, turning deletion protection off
 
 const ALLOWED: Record<KeyState, ReadonlySet<StateGate>> = {
-  Enabled: new Set<StateGate>(['crypto', 'disable', 'scheduleDeletion', 'rotate', 'createVersion', 'deleteMaterial', 'metadata']),
-  Disabled: new Set<StateGate>(['enable', 'scheduleDeletion', 'deleteMaterial', 'metadata']),
+  Enabled: new Set<StateGate>(['crypto', 'disable', 'scheduleDeletion', 'rotate', 'createVersion', 'deleteMaterial', 'protect', 'metadata']),
+  Disabled: new Set<StateGate>(['enable', 'scheduleDeletion', 'deleteMaterial', 'protect', 'metadata']),
   PendingDeletion: new Set<StateGate>(['cancelDeletion', 'metadata']),
-  PendingImport: new Set<StateGate>(['importMaterial', 'scheduleDeletion', 'metadata']),
+  PendingImport: new Set<StateGate>(['importMaterial', 'scheduleDeletion', 'protect', 'metadata']),
 };
 
 export function permits(state: KeyState, gate: StateGate): boolean {

@@ -123,6 +123,14 @@ export class HsmKeyStore implements KeyStore {
     await this.sessions.withLogin(label, (bridge, token) => bridge.destroyKey(token, id)).catch(() => undefined);
   }
 
+  /** Needs the token present and logged in; the caller keeps a record and retries when it is not. */
+  async destroy(key: Pick<KeyRow, 'id' | 'token_label'>, v: Pick<VersionRow, 'id' | 'token_object_id'>): Promise<boolean> {
+    const id = v.token_object_id;
+    if (!id) return false;
+    const r = await this.sessions.withLogin(this.tokenOf(key), (bridge, token) => bridge.destroyKey(token, id));
+    return r.destroyed > 0;
+  }
+
   async symmetricSeal(key: KeyRow, v: VersionRow, iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Promise<Uint8Array> {
     this.requireAes(key);
     const id = this.objectOf(key, v);

@@ -15,6 +15,7 @@ const GATE_WORDS: Record<StateGate, string> = {
   createVersion: 'get a new version',
   importMaterial: 'take imported key material',
   deleteMaterial: 'have its key material deleted',
+  protect: 'get deletion protection (cancel its deletion first)',
   metadata: 'be changed',
 };
 

@@ -26,6 +26,8 @@ export interface KeyRow {
   primary_version_id: string | null;
   material_expires_at: number | null;
   token_label: string | null;
+  /** While PendingDeletion: the state a cancellation returns to. */
+  state_before_deletion: 'Enabled' | 'Disabled' | 'PendingImport' | null;
 }
 
 export interface VersionRow {

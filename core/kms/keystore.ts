@@ -26,6 +26,12 @@ export interface KeyStore {
   sign(key: KeyRow, v: VersionRow, alg: SignAlgorithm, input: Uint8Array, messageType: MessageType): Promise<Uint8Array>;
   asymmetricDecrypt(key: KeyRow, v: VersionRow, alg: AsymEncryptAlgorithm, ciphertext: Uint8Array): Promise<Uint8Array>;
   mac(key: KeyRow, v: VersionRow, data: Uint8Array): Promise<Uint8Array>;
+  /**
+   * Destroys a version's material that lives outside the catalogue (the token object);
+   * resolves to whether there was something to destroy, so destroying twice is harmless.
+   * Software material lives in its catalogue row and goes with it.
+   */
+  destroy(key: Pick<KeyRow, 'id' | 'token_label'>, v: Pick<VersionRow, 'id' | 'token_object_id'>): Promise<boolean>;
   /** Token stores: where a key goes when createKey names no token (recorded on the key). */
   defaultTokenLabel?(): string | null;
 }
@@ -70,6 +76,10 @@ export class SoftwareKeyStore implements KeyStore {
 
   async discard(): Promise<void> {
     // Nothing outside the catalogue was created.
+  }
+
+  async destroy(): Promise<boolean> {
+    return false;
   }
 
   private withMaterial<T>(key: KeyRow, v: VersionRow, use: (m: Buffer) => T): T {

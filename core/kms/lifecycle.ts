@@ -111,24 +111,29 @@ export function scheduleKeyDeletion(req: ParsedRequestOf<'scheduleKeyDeletion'>,
   const days = req.pendingWindowInDays ?? LIMITS.pendingWindowDefaultDays;
   return transition(ctx, req.cmkUuid, 'scheduleDeletion', (key, now) => {
     if (key.delete_protect === 1) throw new KwError('DeletionProtected', `key ${key.id} has deletion protection on; cancel it first`);
-    return { state: 'PendingDeletion', deletion_date: now + days * DAY_MS, pending_window_days: days };
+    // Remembered so a cancelled deletion returns the key to where it was.
+    return { state: 'PendingDeletion', deletion_date: now + days * DAY_MS, pending_window_days: days, state_before_deletion: key.state as KeyRow['state_before_deletion'] };
   });
 }
 
 /**
- * A cancelled deletion leaves the key Disabled (as the reference KMS does), so the
- * officer re-enables it deliberately; a key that never had material goes back to
- * PendingImport.
+ * A cancelled deletion returns the key to the state it had when the deletion was
+ * scheduled (the reference: 取消计划删除，密钥恢复可用状态 — an Enabled key is usable again
+ * at once). A key that has no material left goes to PendingImport whatever it was, and
+ * one scheduled before that state was recorded goes to Disabled, the cautious choice.
  */
 export function cancelKeyDeletion(req: ParsedRequestOf<'cancelKeyDeletion'>, ctx: CallContext): ResponseOf<'cancelKeyDeletion'> {
   return transition(ctx, req.cmkUuid, 'cancelDeletion', (key) => {
     const hasMaterial = ctx.db.prepare("SELECT 1 FROM key_versions WHERE key_id = ? AND state = 'Enabled' LIMIT 1").get(key.id);
-    return { state: hasMaterial ? 'Disabled' : 'PendingImport', deletion_date: null, pending_window_days: null };
+    const restored = !hasMaterial ? 'PendingImport' : key.state_before_deletion === 'Enabled' ? 'Enabled' : 'Disabled';
+    ctx.detail = { restoredState: restored };
+    return { state: restored, deletion_date: null, pending_window_days: null, state_before_deletion: null };
   });
 }
 
+/** Refused while PendingDeletion: the reference console has the officer cancel the deletion first. */
 export function deleteProtect(req: ParsedRequestOf<'deleteProtect'>, ctx: CallContext): ResponseOf<'deleteProtect'> {
-  return transition(ctx, req.cmkUuid, 'metadata', () => ({ delete_protect: 1 }));
+  return transition(ctx, req.cmkUuid, 'protect', () => ({ delete_protect: 1 }));
 }
 
 export function cancelDeleteProtect(req: ParsedRequestOf<'cancelDeleteProtect'>, ctx: CallContext): ResponseOf<'cancelDeleteProtect'> {

@@ -7,13 +7,14 @@
  */
 import type { ParsedRequestOf, ResponseOf } from '../api/contract.ts';
 import { CERTIFICATE_STATUSES, type CertificateStatus } from '../api/ops/certificates.ts';
-import { OVERVIEW_AUDIT_WINDOW, OVERVIEW_LIST_MAX, type DueKey, type DueList, type ExpiringByokPackage, type ExpiringImportToken } from '../api/ops/overview.ts';
+import { OVERVIEW_AUDIT_WINDOW, OVERVIEW_LIST_MAX, type DueKey, type DueList, type ExpiringByokPackage, type ExpiringImportToken, type PendingTokenDestruction } from '../api/ops/overview.ts';
 import type { ReadableDb } from '../catalogue/db.ts';
 import { KEY_SPECS, PROTECTION_LEVELS, type KeySpec, type ProtectionLevel } from '../domain/key-specs.ts';
 import { KEY_STATES, type KeyState } from '../domain/key-states.ts';
 import { DAY_MS } from '../domain/limits.ts';
 import { readTokenSettings } from '../vault/token-settings.ts';
 import type { CallContext } from './context.ts';
+import { pendingTokenDestructions } from './token-destructions.ts';
 
 const FIRST_ALIAS = '(SELECT min(a.alias) FROM aliases a WHERE a.key_id = k.id)';
 
@@ -38,6 +39,7 @@ export function describeVaultOverview(req: ParsedRequestOf<'describeVaultOvervie
     ),
     importTokensExpiring: importTokens(db, now, until),
     byokPackagesExpiring: byokPackages(db, now, until),
+    tokenDestructionsPending: tokenDestructions(db),
     tokenModule: readTokenSettings(db),
     audit: auditHealth(ctx),
   };
@@ -100,6 +102,17 @@ function byokPackages(db: ReadableDb, now: number, until: number): DueList<Expir
     .all({ ...params, limit: OVERVIEW_LIST_MAX }) as Array<{ id: string; target: string; key_spec: string; token_expires_at: number }>;
   const totalCount = (db.prepare(`SELECT count(*) AS n FROM byok_packages p WHERE ${where}`).get(params) as { n: number }).n;
   return { items: rows.map((r) => ({ packageId: r.id, target: r.target, keySpec: r.key_spec, tokenExpiresAt: iso(r.token_expires_at) })), totalCount };
+}
+
+function tokenDestructions(db: ReadableDb): DueList<PendingTokenDestruction> {
+  const { rows, totalCount } = pendingTokenDestructions(db, OVERVIEW_LIST_MAX);
+  return {
+    items: rows.map((r) => ({
+      cmkUuid: r.key_id, keyVersionId: r.version_id, keySpec: r.key_spec, tokenLabel: r.token_label, objectId: r.token_object_id,
+      reason: r.reason, requestedAt: iso(r.requested_at), lastError: r.last_error,
+    })),
+    totalCount,
+  };
 }
 
 function auditHealth(ctx: CallContext): ResponseOf<'describeVaultOverview'>['audit'] {

@@ -10,6 +10,7 @@ import type { TokenOperation } from '../api/ops/tokens.ts';
 import { INIT_TOKEN_CONFIRM, REMOVE_PASSPHRASE_CONFIRM, TOKEN_LOSS_WARNING, type TokenCertificateView, type TokenModuleView, type TokenView } from '../api/ops/tokens.ts';
 import { importCertificateForUK } from '../certs/ukey.ts';
 import type { CallContext, Services } from '../kms/context.ts';
+import { carryOutTokenDestructions } from '../kms/token-destructions.ts';
 import { KEY_SPECS } from '../domain/key-specs.ts';
 import { HsmKeyStore, profileForModule } from '../keystore/hsm-keystore.ts';
 import { TokenRootKeyProtector } from '../keystore/token-root-key.ts';
@@ -102,6 +103,9 @@ export const tokenHandlers: TokenHandlerTable = {
     const label = s.tokens.label(req.tokenLabel);
     ctx.detail = { tokenLabel: label, userType: req.userType };
     const r = await s.tokens.login(label, req.pin, { userType: req.userType, confirmFinalTry: req.confirmFinalTry });
+    // The token is present now: objects of keys destroyed while it was away go first.
+    // A failure stays recorded for the next pass and never fails the login.
+    if (r.userType === 'user') await carryOutTokenDestructions(s.services, ctx.actor).catch(() => undefined);
     return { tokenLabel: label, userType: r.userType, alreadyLoggedIn: r.alreadyLoggedIn };
   },
 

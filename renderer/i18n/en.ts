@@ -35,6 +35,8 @@ export const en: Messages = {
     recentFailures: 'Failures in the last {{count}} records', hashChain: 'Hash chain', notVerified: 'Not verified (use "Verify hash chain")',
     auditOk: 'Hash chain intact, {{count}} records', auditBroken: 'Hash chain broken at record {{seq}}',
     nothingDue: 'None', vaultId: 'Vault ID', suite: 'Crypto suite', selfTest: 'Self-test', passed: 'Passed', failed: 'Failed',
+    tokenDestructions: 'Token objects awaiting destruction', tokenDestructionsHint: 'These keys are destroyed and can no longer be used here; their objects stay on the token until an officer logs in to it, then they are destroyed and audited.',
+    tokenDestructionItem: 'on token {{token}}, object {{object}}, key destroyed {{date}}',
   },
   keyState: { Enabled: 'Enabled', Disabled: 'Disabled', PendingDeletion: 'Pending deletion', PendingImport: 'Pending import' },
   keyUsage: { ENCRYPT_DECRYPT: 'Encrypt/Decrypt', SIGN_VERIFY: 'Sign/Verify', GENERATE_VERIFY_MAC: 'Generate/Verify MAC' },
@@ -74,7 +76,7 @@ export const en: Messages = {
   deletion: {
     title: 'Schedule key deletion', warning: 'After scheduling, the key becomes Pending deletion; it is not deleted at once but after the waiting period you set. A key pending deletion cannot encrypt, decrypt or make data keys. If you no longer use a key, disable it first and make sure nothing breaks before scheduling deletion. Turn on deletion protection to avoid mistakes.',
     window: 'Waiting period (7-30 days)', question: 'Do you really want to delete this key?', check1: 'I know how this key is used and which data depend on it.', check2: 'I have confirmed that no application still needs this key.',
-    check3: 'I have confirmed the waiting period of {{days}} days.', willDelete: 'Deleted on {{date}}', cancelTitle: 'Cancel deletion', cancelBody: 'The key returns to Disabled (an external key without material returns to Pending import); enable it when needed.',
+    check3: 'I have confirmed the waiting period of {{days}} days.', willDelete: 'Deleted on {{date}}', cancelTitle: 'Cancel deletion', cancelBody: 'The key returns to the state it had before the deletion was scheduled (an enabled key is usable again at once; an external key without material returns to Pending import).',
     protected: 'Deletion protection is on; the key cannot be scheduled for deletion.',
   },
   workbench: {
@@ -102,7 +104,7 @@ export const en: Messages = {
     resourceType: 'Resource type', anyResourceType: 'Any resource type', level: 'Level', anyLevel: 'Any level',
     resourceTypes: { key: 'Key', certificate: 'Certificate', token: 'Token', vault: 'Vault', audit: 'Audit' },
     levels: { normal: 'Normal', warning: 'Warning', incident: 'Incident' },
-    otherEvents: { rekeyAuditChain: 'Re-key the audit chain (format upgrade)', deleteKey: 'Delete a key (waiting period ended)' },
+    otherEvents: { rekeyAuditChain: 'Re-key the audit chain (format upgrade)', deleteKey: 'Delete a key (waiting period ended)', destroyTokenObject: 'Destroy a token object of a destroyed key' },
   },
   settings: {
     title: 'Settings', language: 'Language', followSystem: 'Follow the system', theme: 'Theme', light: 'Light', dark: 'Dark', idleLock: 'Lock when idle',

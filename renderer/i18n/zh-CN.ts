@@ -34,6 +34,8 @@ export const zhCN = {
     recentFailures: '最近 {{count}} 条中的失败数', hashChain: '哈希链', notVerified: '未校验（点击"校验哈希链"）',
     auditOk: '哈希链完整，共 {{count}} 条记录', auditBroken: '哈希链在第 {{seq}} 条记录处断裂',
     nothingDue: '无', vaultId: '密钥库 ID', suite: '密码套件', selfTest: '算法自检', passed: '通过', failed: '失败',
+    tokenDestructions: '待销毁的令牌对象', tokenDestructionsHint: '这些密钥已删除，在本系统中不可再用；其令牌对象保留在令牌上，待安全员下次登录该令牌时销毁并记入审计。',
+    tokenDestructionItem: '令牌 {{token}}，对象 {{object}}，密钥删除于 {{date}}',
   },
   keyState: { Enabled: '启用中', Disabled: '已禁用', PendingDeletion: '待删除', PendingImport: '待导入' },
   keyUsage: { ENCRYPT_DECRYPT: 'Encrypt/Decrypt', SIGN_VERIFY: 'Sign/Verify', GENERATE_VERIFY_MAC: 'Generate/Verify MAC' },
@@ -73,7 +75,7 @@ export const zhCN = {
   deletion: {
     title: '计划删除密钥', warning: '执行计划删除操作后，密钥状态变为待删除，密钥不会立即删除，系统会根据您设置的预删除周期推迟删除密钥。处于待删除状态的密钥不可用，无法用于加解密、产生数据密钥等。如果您不再使用密钥，推荐先禁用密钥，确保不影响业务后再计划删除。为避免误删，您可以开启删除保护功能。',
     window: '预删除周期 (7-30天)', question: '您确定要删除该密钥吗？', check1: '已了解该密钥的使用情况及依赖它的数据。', check2: '已确认无业务应用需要使用密钥。',
-    check3: '已确认预删除周期为 {{days}} 天。', willDelete: '将于 {{date}} 删除', cancelTitle: '取消计划删除', cancelBody: '取消后密钥恢复为已禁用状态（无材料的外部密钥恢复为待导入），需要时请再启用。',
+    check3: '已确认预删除周期为 {{days}} 天。', willDelete: '将于 {{date}} 删除', cancelTitle: '取消计划删除', cancelBody: '取消后密钥恢复为计划删除前的状态（启用中的密钥立即恢复可用；无材料的外部密钥恢复为待导入）。',
     protected: '该密钥已开启删除保护，无法计划删除。',
   },
   workbench: {
@@ -101,7 +103,7 @@ export const zhCN = {
     resourceType: '资源类型', anyResourceType: '全部资源类型', level: '事件级别', anyLevel: '全部级别',
     resourceTypes: { key: '密钥', certificate: '证书', token: '令牌', vault: '保险库', audit: '审计' },
     levels: { normal: '正常', warning: '警告', incident: '事故' },
-    otherEvents: { rekeyAuditChain: '审计哈希链重新密钥化（格式升级）', deleteKey: '删除密钥（预删除期满）' },
+    otherEvents: { rekeyAuditChain: '审计哈希链重新密钥化（格式升级）', deleteKey: '删除密钥（预删除期满）', destroyTokenObject: '销毁已删除密钥的令牌对象' },
   },
   settings: {
     title: '设置', language: '界面语言', followSystem: '跟随系统', theme: '主题', light: '浅色', dark: '深色', idleLock: '空闲自动锁定',

@@ -108,6 +108,7 @@ function OverviewPanels({ overview: o }: { overview: VaultOverview }) {
         list={o.byokPackagesExpiring}
         render={(p) => <li key={p.packageId}><span className="mono">{p.target} · {p.keySpec}</span> — {date(p.tokenExpiresAt)}</li>}
       />
+      {o.tokenDestructionsPending.totalCount > 0 ? <TokenDestructionsPanel list={o.tokenDestructionsPending} /> : null}
       <TokensPanel module={o.tokenModule} />
     </div>
   );
@@ -156,6 +157,25 @@ function AuditPanel({ audit }: { audit: VaultOverview['audit'] }) {
         <dt>{t('overview.vaultId')}</dt>
         <dd className="mono">{status?.vaultId}</dd>
       </dl>
+    </Section>
+  );
+}
+
+/** Destroyed HSM keys whose token objects wait for the token: shown only while there are some. */
+function TokenDestructionsPanel({ list }: { list: VaultOverview['tokenDestructionsPending'] }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <Section title={t('overview.tokenDestructions')} testId="token-destructions" actions={<span className="muted small">{t('common.total', { count: list.totalCount })}</span>}>
+      <p className="muted small">{t('overview.tokenDestructionsHint')}</p>
+      <ul className="plain">
+        {list.items.map((d) => (
+          <li key={`${d.tokenLabel}/${d.objectId}`}>
+            <span className="mono">{d.cmkUuid}</span> · {d.keySpec} — {t('overview.tokenDestructionItem', { token: d.tokenLabel, object: d.objectId, date: formatDate(d.requestedAt, i18n.language) })}
+            {d.lastError ? <span className="bad small"> ({t(`errors.${d.lastError}`, { defaultValue: d.lastError })})</span> : null}
+          </li>
+        ))}
+      </ul>
+      {list.totalCount > list.items.length ? <p className="muted small">{t('overview.soonestShown', { shown: list.items.length, total: list.totalCount })}</p> : null}
     </Section>
   );
 }

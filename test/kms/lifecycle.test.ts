@@ -58,7 +58,7 @@ describe('key lifecycle', () => {
     assert.equal((await v.api.decrypt({ ciphertextBlob })).plaintext, 'aGVsbG8=');
   });
 
-  test('scheduled deletion: 7-30 days, default 30; blocks crypto; cancel leaves Disabled', async () => {
+  test('scheduled deletion: 7-30 days, default 30; blocks crypto; cancel restores the state before (Enabled)', async () => {
     const { keyMetadata: k } = await v.api.createKey({ keySpec: 'AES_256', keyUsage: 'ENCRYPT_DECRYPT' });
     await rejectsWith(v.api.scheduleKeyDeletion({ cmkUuid: k.cmkUuid, pendingWindowInDays: 6 }), 'InvalidParameter');
     await rejectsWith(v.api.scheduleKeyDeletion({ cmkUuid: k.cmkUuid, pendingWindowInDays: 31 }), 'InvalidParameter');
@@ -70,9 +70,46 @@ describe('key lifecycle', () => {
     await rejectsWith(v.api.generateDataKey({ cmkUuid: k.cmkUuid }), 'InvalidKeyState');
     await rejectsWith(v.api.enableKey({ cmkUuid: k.cmkUuid }), 'InvalidKeyState');
     const c = (await v.api.cancelKeyDeletion({ cmkUuid: k.cmkUuid })).keyMetadata;
-    assert.equal(c.keyState, 'Disabled');
+    assert.equal(c.keyState, 'Enabled', '取消删除后密钥恢复可用状态');
     assert.equal(c.deletionDate, null);
+    assert.equal(c.pendingWindowInDays, null);
+    assert.ok((await v.api.encrypt({ cmkUuid: k.cmkUuid, plaintext: 'aGk=' })).ciphertextBlob, 'usable again at once');
     await rejectsWith(v.api.cancelKeyDeletion({ cmkUuid: k.cmkUuid }), 'InvalidKeyState');
+  });
+
+  test('cancelling returns a Disabled key to Disabled and a key without material to PendingImport', async () => {
+    const { keyMetadata: d } = await v.api.createKey({ keySpec: 'SM4', keyUsage: 'ENCRYPT_DECRYPT' });
+    await v.api.disableKey({ cmkUuid: d.cmkUuid });
+    await v.api.scheduleKeyDeletion({ cmkUuid: d.cmkUuid, pendingWindowInDays: 7 });
+    assert.equal((await v.api.cancelKeyDeletion({ cmkUuid: d.cmkUuid })).keyMetadata.keyState, 'Disabled');
+    // Scheduled again after re-enabling: the state recorded is the newest one.
+    await v.api.enableKey({ cmkUuid: d.cmkUuid });
+    await v.api.scheduleKeyDeletion({ cmkUuid: d.cmkUuid, pendingWindowInDays: 7 });
+    assert.equal((await v.api.cancelKeyDeletion({ cmkUuid: d.cmkUuid })).keyMetadata.keyState, 'Enabled');
+
+    const { keyMetadata: e } = await v.api.createKey({ keySpec: 'AES_256', keyUsage: 'ENCRYPT_DECRYPT', origin: 'EXTERNAL' });
+    await v.api.scheduleKeyDeletion({ cmkUuid: e.cmkUuid, pendingWindowInDays: 7 });
+    assert.equal((await v.api.cancelKeyDeletion({ cmkUuid: e.cmkUuid })).keyMetadata.keyState, 'PendingImport');
+
+    // A deletion scheduled before the state was recorded (an older catalogue) cancels to Disabled.
+    await v.api.scheduleKeyDeletion({ cmkUuid: d.cmkUuid, pendingWindowInDays: 7 });
+    v.kw.services.db.prepare('UPDATE keys SET state_before_deletion = NULL WHERE id = ?').run(d.cmkUuid);
+    assert.equal((await v.api.cancelKeyDeletion({ cmkUuid: d.cmkUuid })).keyMetadata.keyState, 'Disabled');
+  });
+
+  test('deletion protection is refused while the key is PendingDeletion (cancel the deletion first)', async () => {
+    const { keyMetadata: k } = await v.api.createKey({ keySpec: 'SM4', keyUsage: 'ENCRYPT_DECRYPT' });
+    await v.api.scheduleKeyDeletion({ cmkUuid: k.cmkUuid, pendingWindowInDays: 7 });
+    await assert.rejects(v.api.deleteProtect({ cmkUuid: k.cmkUuid }), (e: { code?: string; details?: unknown }) => {
+      assert.equal(e.code, 'InvalidKeyState');
+      assert.deepEqual(e.details, { keyState: 'PendingDeletion' });
+      return true;
+    });
+    const after = (await v.api.describeKey({ cmkUuid: k.cmkUuid })).keyMetadata;
+    assert.equal(after.deleteProtect, false, 'the refused call changed nothing');
+    assert.equal(after.keyState, 'PendingDeletion');
+    await v.api.cancelKeyDeletion({ cmkUuid: k.cmkUuid });
+    assert.equal((await v.api.deleteProtect({ cmkUuid: k.cmkUuid })).keyMetadata.deleteProtect, true);
   });
 
   test('deletion protection blocks scheduling deletion', async () => {

@@ -30,7 +30,7 @@ const OUTCOMES = all<AuditEvent['outcome']>({ success: 1, failure: 1 });
 const USER_TYPES = all<NonNullable<TokenView['loggedInAs']>>({ user: 1, so: 1 });
 const KINDS = all<OperationKind>({ read: 1, write: 1, crypto: 1, session: 1 });
 // Audit events the scheduler writes that no contract operation records (core/kms/scheduler.ts).
-const SCHEDULER_EVENTS = ['deleteKey'] as const;
+const SCHEDULER_EVENTS = ['deleteKey', 'destroyTokenObject'] as const;
 // core/x509/chain.ts's ChainReason, plus the certificate layer's pendingIssue and unusedCertificates.
 const CHAIN_REASONS = all<ChainReasonCode>({
   badSignature: 1, unsupportedAlgorithm: 1, expired: 1, notYetValid: 1, issuerNotCa: 1, keyUsage: 1, pathLenExceeded: 1,

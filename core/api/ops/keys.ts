@@ -102,7 +102,7 @@ export const keyOps = {
     permission: 'kms:cmk:delete',
     gate: 'unlocked',
     event: 'scheduleKeyDeletion',
-    summary: 'PendingDeletion for 7-30 days (default 30), then destroyed with all versions.',
+    summary: 'PendingDeletion for 7-30 days (default 30), then destroyed with all versions (token objects too); refused while deletion protection is on.',
   }),
   cancelKeyDeletion: op<{ keyMetadata: KeyMetadata }>()({
     request: keyOnly,
@@ -110,9 +110,9 @@ export const keyOps = {
     permission: 'kms:cmk:undelete',
     gate: 'unlocked',
     event: 'cancelKeyDeletion',
-    summary: 'PendingDeletion -> Disabled (or PendingImport when it has no material).',
+    summary: 'PendingDeletion -> the state the key had before (Enabled, Disabled; PendingImport when it has no material).',
   }),
-  deleteProtect: op<{ keyMetadata: KeyMetadata }>()({ request: keyOnly, kind: 'write', permission: 'kms:cmk:deleteProtect', gate: 'unlocked', event: 'deleteProtect', summary: 'Turn on deletion protection.' }),
+  deleteProtect: op<{ keyMetadata: KeyMetadata }>()({ request: keyOnly, kind: 'write', permission: 'kms:cmk:deleteProtect', gate: 'unlocked', event: 'deleteProtect', summary: 'Turn on deletion protection (refused while PendingDeletion: cancel the deletion first).' }),
   cancelDeleteProtect: op<{ keyMetadata: KeyMetadata }>()({ request: keyOnly, kind: 'write', permission: 'kms:cmk:cancelDeleteProtect', gate: 'unlocked', event: 'cancelDeleteProtect', summary: 'Turn off deletion protection.' }),
   createAlias: op<{ alias: string; cmkUuid: string }>()({
     request: z.object({ cmkUuid: s.keyRef, alias: s.alias }).strict(),

@@ -42,6 +42,21 @@ export interface ExpiringByokPackage {
   tokenExpiresAt: string;
 }
 
+/** A token object of a destroyed HSM key, waiting for its token to be present and logged in. */
+export interface PendingTokenDestruction {
+  cmkUuid: string;
+  keyVersionId: string;
+  keySpec: string;
+  tokenLabel: string;
+  /** CKA_ID (hex) of the object on the token. */
+  objectId: string;
+  reason: 'pendingWindowEnded' | 'materialDeleted';
+  /** When the key was destroyed in the catalogue (from then on it is unusable through Keywarden). */
+  requestedAt: string;
+  /** Error code of the last attempt (TokenNotLoggedIn, TokenNotFound, ...); null before the first. */
+  lastError: string | null;
+}
+
 export interface VaultOverview {
   /** The clock of the vault when the figures were taken, and the window they look ahead. */
   at: string;
@@ -63,6 +78,8 @@ export interface VaultOverview {
   importTokensExpiring: DueList<ExpiringImportToken>;
   /** Prepared BYOK packages whose target import token lapses within the window (not yet lapsed). */
   byokPackagesExpiring: DueList<ExpiringByokPackage>;
+  /** Token objects of destroyed keys not yet destroyed on their token (oldest first, whatever the window). */
+  tokenDestructionsPending: DueList<PendingTokenDestruction>;
   /** The token module saved for this vault (no bridge is started to answer). */
   tokenModule: { modulePath: string | null; defaultTokenLabel: string | null };
   audit: {
@@ -82,6 +99,6 @@ export const overviewOps = {
     permission: 'kms:vault:overview',
     gate: 'unlocked',
     event: 'describeVaultOverview',
-    summary: 'Counts of keys by state, spec and protection level and of certificates by status; keys due for rotation, deletion or material expiry and import tokens lapsing within withinDays (at most 50 each, soonest first); token module; audit health.',
+    summary: 'Counts of keys by state, spec and protection level and of certificates by status; keys due for rotation, deletion or material expiry and import tokens lapsing within withinDays (at most 50 each, soonest first); token objects of destroyed keys still waiting for their token; token module; audit health.',
   }),
 };

@@ -15,6 +15,18 @@ export interface VaultStatus {
 
 const passphrase = z.string().min(1).max(1024);
 
+/** What one pass of the time-driven work did. */
+export interface ScheduledWorkResult {
+  rotated: number;
+  deleted: number;
+  materialExpired: number;
+  /** Due deletions refused because the key has deletion protection on (it stays PendingDeletion). */
+  deletionsRefused: number;
+  /** Token objects of destroyed HSM keys destroyed in this pass, and those still waiting for their token. */
+  tokenObjectsDestroyed: number;
+  tokenObjectsPending: number;
+}
+
 export const vaultOps = {
   getVaultStatus: op<VaultStatus>()({ request: empty, kind: 'session', permission: 'kms:vault:status', gate: 'none', event: 'getVaultStatus', summary: 'Whether the vault exists and is unlocked.' }),
   initVault: op<VaultStatus>()({
@@ -35,12 +47,12 @@ export const vaultOps = {
     event: 'changePassphrase',
     summary: 'Re-wrap the root key under a new passphrase.',
   }),
-  runScheduledWork: op<{ rotated: number; deleted: number; materialExpired: number }>()({
+  runScheduledWork: op<ScheduledWorkResult>()({
     request: empty,
     kind: 'write',
     permission: 'kms:vault:runScheduledWork',
     gate: 'unlocked',
     event: 'runScheduledWork',
-    summary: 'Run due rotations, deletions and material expiries now (also runs on open and on a timer).',
+    summary: 'Run due rotations, deletions and material expiries now, and destroy token objects of destroyed keys whose token is present (also runs on open and on a timer).',
   }),
 };

@@ -9,7 +9,8 @@ import { m003Certificates } from './003-certificates.ts';
 import { m004TokenHeldMaterial } from './004-token-held-material.ts';
 import { m005KeyCountsIndex } from './005-key-counts-index.ts';
 import { m006KeyedAuditChain } from './006-keyed-audit-chain.ts';
+import { m007DeletionFidelity } from './007-deletion-fidelity.ts';
 
 export type { Migration } from './migration.ts';
 
-export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Byok, m003Certificates, m004TokenHeldMaterial, m005KeyCountsIndex, m006KeyedAuditChain];
+export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Byok, m003Certificates, m004TokenHeldMaterial, m005KeyCountsIndex, m006KeyedAuditChain, m007DeletionFidelity];
