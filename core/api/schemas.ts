@@ -10,7 +10,7 @@ import { DATA_KEY_SPECS, ENCRYPTION_ALGORITHMS, SIGN_ALGORITHMS } from '../domai
  * Standard base64 (padded), at most `maxDecodedBytes` once decoded. The length check
  * aborts before the content is looked at, so oversized input costs nothing to refuse.
  */
-export const base64 = (maxDecodedBytes: number) =>
+export const base64 = (maxDecodedBytes: number, minDecodedBytes = 0) =>
   z
     .string()
     .max(base64MaxChars(maxDecodedBytes), { message: `decoded value exceeds ${maxDecodedBytes} bytes`, abort: true })
@@ -18,8 +18,9 @@ export const base64 = (maxDecodedBytes: number) =>
       const n = base64DecodedLength(c.value);
       if (n < 0) c.issues.push({ code: 'custom', message: 'not valid base64', input: c.value });
       else if (n > maxDecodedBytes) c.issues.push({ code: 'custom', message: `decoded value exceeds ${maxDecodedBytes} bytes`, input: c.value });
+      else if (n < minDecodedBytes) c.issues.push({ code: 'custom', message: `decoded value must be at least ${minDecodedBytes} byte${minDecodedBytes === 1 ? '' : 's'}`, input: c.value });
     })
-    .meta({ contentEncoding: 'base64', maxDecodedBytes });
+    .meta({ contentEncoding: 'base64', maxDecodedBytes, ...(minDecodedBytes > 0 ? { minDecodedBytes } : {}) });
 
 /**
  * A record whose keys the caller chooses. `__proto__`, `constructor` and `prototype` are

@@ -13,7 +13,7 @@ import { TokenBridge } from '../pkcs11/bridge.ts';
 import { parseCertificate, pemEncode } from '../x509/index.ts';
 import { readSecret } from './secrets.ts';
 
-export const CERT_USAGE = `  kw [--vault DIR] cert create --cn CN [--c CC] [--o O] [--ou OU]... [--st ST] [--l L] [--e MAIL] [--san dns:NAME|ip:ADDR|email:MAIL]...
+export const CERT_USAGE = `  kw [--vault DIR] cert create --cn CN --c CC --o O --ou OU [--ou OU]... [--st ST] [--l L] [--e MAIL] [--san dns:NAME|ip:ADDR|email:MAIL]...
                        --spec RSA_2048|EC_P256|SM2 [--exportable] [--name NAME] [--csr-out FILE]
                        [--protection SOFTWARE|HSM [--token-label LABEL]]   (HSM: key pair generated on the token, logs in first)
   kw [--vault DIR] cert import --id CERT_ID --cert FILE [--chain FILE]

@@ -13,6 +13,8 @@ export const LIMITS = {
   pendingWindowDefaultDays: 30,
   /** Regional limit on asymmetric key versions, applied per vault. */
   maxAsymmetricVersions: 50,
+  /** The reference: online encryption takes 1-6144 bytes. */
+  encryptPlaintextMinBytes: 1,
   encryptPlaintextMaxBytes: 6 * 1024,
   dataKeyMinBytes: 1,
   dataKeyMaxBytes: 1024,

@@ -42,6 +42,7 @@ export async function encrypt(req: ParsedRequestOf<'encrypt'>, ctx: CallContext)
   const plaintext = decodeBase64(req.plaintext);
   try {
     if (plaintext.length > LIMITS.encryptPlaintextMaxBytes) throw new KwError('InvalidParameter', `plaintext exceeds ${LIMITS.encryptPlaintextMaxBytes} bytes`);
+    if (plaintext.length < LIMITS.encryptPlaintextMinBytes) throw new KwError('InvalidParameter', 'plaintext is empty; encrypt takes 1-6144 bytes', { field: 'plaintext' });
     return await sealUnder(ctx, key, plaintext, req.encryptionContext);
   } finally {
     plaintext.fill(0);

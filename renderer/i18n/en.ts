@@ -129,6 +129,13 @@ export const en: Messages = {
     expiring: '{{warning}} expiring soon, {{expired}} expired', daysLeft: '{{count}} days left', none: 'No certificates', more: 'More operations (create CSR, import certificate / chain / PKCS#12, UKey certificates)',
     statuses: { PendingIssue: 'Pending issue', Enabled: 'Enabled', Disabled: 'Disabled', Revoked: 'Revoked' }, kinds: { KMS: 'Managed key', UKEY: 'UKey certificate' },
     roles: { leaf: 'Leaf', intermediate: 'Intermediate', root: 'Root' }, validity: { ok: 'Valid', expired: 'Expired', notYetValid: 'Not yet valid' },
+    form: {
+      title: 'Create certificate', CN: 'Common name (CN)', C: 'Country/region (C)', O: 'Organization (O)', OU: 'Department (OU)', ST: 'State/province (ST)', L: 'City (L)', E: 'Email (E)',
+      name: 'Certificate name', countryHint: 'ISO 3166-1 two-letter country code; CN is China.', ouHint: 'At least one, at most {{count}}.', addOu: 'Add department',
+      exportable: 'Private key exportable', required: 'Required.', tooLong64: 'At most 64 characters.', countryInvalid: 'Choose a country or region from the list (ISO 3166-1).',
+      ouRequired: 'At least one department (OU) is required.', ouMax: 'At most 5 departments, each at most 64 characters.', emailInvalid: 'Not an email address.',
+      created: 'The key pair and the certificate signing request are made. Send the request to your CA, then import the certificate it issues.',
+    },
     reasons: chainReasonsEn, reasonSeparator: '; ',
   },
   tokens: {

@@ -128,6 +128,13 @@ export const zhCN = {
     expiring: '{{warning}} 个即将过期，{{expired}} 个已过期', daysLeft: '剩余 {{count}} 天', none: '暂无证书', more: '更多操作（创建 CSR、导入证书 / 证书链 / PKCS#12、UKey 证书）',
     statuses: { PendingIssue: '待签发', Enabled: '启用中', Disabled: '已禁用', Revoked: '已吊销' }, kinds: { KMS: '托管私钥', UKEY: 'UKey 证书' },
     roles: { leaf: '终端证书', intermediate: '中间证书', root: '根证书' }, validity: { ok: '有效', expired: '已过期', notYetValid: '尚未生效' },
+    form: {
+      title: '创建证书', CN: '主体名称 (CN)', C: '国家/地区 (C)', O: '公司名称 (O)', OU: '部门名称 (OU)', ST: '省/市 (ST)', L: '城市 (L)', E: '邮箱 (E)',
+      name: '证书名称', countryHint: '使用 ISO 3166-1 的二位国家代码，例如：CN 代表中国。', ouHint: '至少 1 个，最多 {{count}} 个。', addOu: '添加部门名称',
+      exportable: '私钥可导出', required: '必填。', tooLong64: '最多 64 个字符。', countryInvalid: '请从列表中选择国家/地区（ISO 3166-1）。',
+      ouRequired: '至少填写一个部门名称 (OU)。', ouMax: '最多 5 个部门名称，每个最多 64 个字符。', emailInvalid: '邮箱格式不正确。',
+      created: '已生成密钥对和证书签名请求（CSR）。请将 CSR 提交给 CA，再导入 CA 签发的证书。',
+    },
     reasons: chainReasonsZh, reasonSeparator: '；',
   },
   tokens: {

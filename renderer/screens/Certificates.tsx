@@ -10,6 +10,7 @@ import { formatDate } from '../format.ts';
 import { operationsOf } from '../domains.ts';
 import { OperationConsole } from './Domain.tsx';
 import { chainReasonsText } from '../i18n/chain-reasons.ts';
+import { CreateCertificateDialog } from './CreateCertificateDialog.tsx';
 
 type Target = 'Enabled' | 'Disabled' | 'Revoked';
 
@@ -103,11 +104,16 @@ export function CertificatesScreen() {
   const [list, setList] = useState<CertificateList | null>(null);
   const [error, setError] = useState<ErrorData | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
+  const [creating, setCreating] = useState(false);
   const load = useCallback(() => api.listCertificate({ pageSize: 100 }).then(setList, (e) => setError(errorData(e))), [api]);
   useEffect(() => void load(), [load]);
   return (
     <div className="page">
-      <header className="page-head"><h1>{t('certs.title')}</h1></header>
+      <header className="page-head">
+        <h1>{t('certs.title')}</h1>
+        <div className="actions"><button className="primary" onClick={() => setCreating(true)} data-testid="create-cert">{t('certs.form.title')}</button></div>
+      </header>
+      {creating ? <CreateCertificateDialog onClose={() => setCreating(false)} onCreated={() => void load()} /> : null}
       <ErrorBanner error={error} />
       <Section title={t('certs.list')} actions={list ? <span className="muted small">{t('certs.expiring', list.expiryWarnings)}</span> : null}>
         {list && list.certificates.length === 0 ? <p className="muted">{t('certs.none')}</p> : null}

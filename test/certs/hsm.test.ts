@@ -88,7 +88,7 @@ describe('certificates with token-held keys (SoftHSM2)', () => {
     const api = h.v.api;
     const beforeDb = snapshot(h.v);
     const beforeToken = listObjects(h);
-    const subject = { CN: 'refused.example.cn', C: 'CN', O: 'Keywarden', OU: [] };
+    const subject = { CN: 'refused.example.cn', C: 'CN', O: 'Keywarden', OU: ['Ops'] };
     await rejectsWith(api.createCertificate({ subject, keySpec: 'SM2', protectionLevel: 'HSM' }), 'NotSupportedByToken');
     await rejectsWith(api.createCertificate({ subject, keySpec: 'EC_P256', protectionLevel: 'HSM', exportable: true }), 'InvalidParameter');
     await rejectsWith(api.createCertificate({ subject, keySpec: 'EC_P256', tokenLabel: h.label }), 'InvalidParameter');
@@ -99,7 +99,7 @@ describe('certificates with token-held keys (SoftHSM2)', () => {
 
   test('without a token login, signing and deletion are refused and the certificate stays', async () => {
     const api = h.v.api;
-    const { certificateId, csr } = await api.createCertificate({ subject: { CN: 'stays.example.cn', C: 'CN', O: 'Keywarden', OU: [] }, keySpec: 'EC_P256', protectionLevel: 'HSM' });
+    const { certificateId, csr } = await api.createCertificate({ subject: { CN: 'stays.example.cn', C: 'CN', O: 'Keywarden', OU: ['Ops'] }, keySpec: 'EC_P256', protectionLevel: 'HSM' });
     ssl.signCsr(ssl.write('stays.csr', csr), 'ca', 'stays.pem', { ext: EXT });
     h.v.clock.set(Date.now() + 1000);
     await api.importCertificate({ certificateId, certificate: ssl.text('stays.pem') });

@@ -55,14 +55,14 @@ describe('createCertificate → CA → importCertificate, with openssl as the CA
   }
 
   test('a certificate for another key is refused with CertificateKeyMismatch and changes nothing', async () => {
-    const { certificateId } = await v.api.createCertificate({ subject: { CN: 'mismatch', OU: [] }, keySpec: 'EC_P256' });
+    const { certificateId } = await v.api.createCertificate({ subject: { CN: 'mismatch', C: 'CN', O: 'Keywarden', OU: ['Ops'] }, keySpec: 'EC_P256' });
     v.ssl.issue('other', 'ec', '/CN=mismatch', 'ca-EC_P256');
     await unchanged(v, () => rejectsWith(v.api.importCertificate({ certificateId, certificate: v.ssl.text('other.pem') }), 'CertificateKeyMismatch'));
     assert.equal((await v.api.describeCertificate({ certificateId })).certificate.status, 'PendingIssue');
   });
 
   test('an issued certificate imports once; a second import is InvalidCertificateState', async () => {
-    const { certificateId, csr } = await v.api.createCertificate({ subject: { CN: 'once', OU: [] }, keySpec: 'RSA_2048' });
+    const { certificateId, csr } = await v.api.createCertificate({ subject: { CN: 'once', C: 'CN', O: 'Keywarden', OU: ['Ops'] }, keySpec: 'RSA_2048' });
     v.ssl.write('once.csr', csr);
     v.ssl.signCsr('once.csr', 'ca-RSA_2048', 'once.pem');
     // Leaf and chain in one bundle, as many CAs hand them out.
@@ -74,15 +74,24 @@ describe('createCertificate → CA → importCertificate, with openssl as the CA
 
   test('malformed input and subjects outside the rules are refused before anything is written', async () => {
     await unchanged(v, async () => {
-      await rejectsWith(v.api.createCertificate({ subject: { CN: 'x', C: 'China', OU: [] }, keySpec: 'SM2' }), 'InvalidParameter');
-      await rejectsWith(v.api.createCertificate({ subject: { CN: 'x', OU: ['1', '2', '3', '4', '5', '6'] }, keySpec: 'SM2' }), 'InvalidParameter');
-      await rejectsWith(v.api.createCertificate({ subject: { CN: 'x', E: 'not-an-email', OU: [] }, keySpec: 'SM2' }), 'InvalidParameter');
-      await rejectsWith(v.api.createCertificate({ subject: { CN: 'x', OU: [] }, subjectAlternativeNames: [{ type: 'dns', value: 'bad name!' }], keySpec: 'SM2' }), 'InvalidParameter');
-      await rejectsWith(v.api.createCertificate({ subject: { CN: 'x', OU: [] }, keySpec: 'RSA_4096' as 'SM2' }), 'InvalidParameter');
+      await rejectsWith(v.api.createCertificate({ subject: { CN: 'x', C: 'China', O: 'Keywarden', OU: ['Ops'] }, keySpec: 'SM2' }), 'InvalidParameter');
+      await rejectsWith(v.api.createCertificate({ subject: { CN: 'x', C: 'CN', O: 'Keywarden', OU: ['1', '2', '3', '4', '5', '6'] }, keySpec: 'SM2' }), 'InvalidParameter');
+      // The reference dialog's rules: C an ISO 3166-1 code, CN, C, O and one OU required.
+      for (const C of ['XX', 'cn', 'ZZ', 'UK', 'EU']) {
+        await rejectsWith(v.api.createCertificate({ subject: { CN: 'x', C, O: 'Keywarden', OU: ['Ops'] }, keySpec: 'SM2' }), 'InvalidParameter');
+      }
+      await rejectsWith(v.api.createCertificate({ subject: { CN: 'x', O: 'Keywarden', OU: ['Ops'] } as never, keySpec: 'SM2' }), 'MissingParameter');
+      await rejectsWith(v.api.createCertificate({ subject: { CN: 'x', C: 'CN', OU: ['Ops'] } as never, keySpec: 'SM2' }), 'MissingParameter');
+      await rejectsWith(v.api.createCertificate({ subject: { C: 'CN', O: 'Keywarden', OU: ['Ops'] } as never, keySpec: 'SM2' }), 'MissingParameter');
+      await rejectsWith(v.api.createCertificate({ subject: { CN: 'x', C: 'CN', O: 'Keywarden', OU: [] }, keySpec: 'SM2' }), 'InvalidParameter');
+      await rejectsWith(v.api.createCertificate({ subject: { CN: 'x', C: 'CN', O: 'Keywarden' } as never, keySpec: 'SM2' }), 'MissingParameter');
+      await rejectsWith(v.api.createCertificate({ subject: { CN: 'x', E: 'not-an-email', C: 'CN', O: 'Keywarden', OU: ['Ops'] }, keySpec: 'SM2' }), 'InvalidParameter');
+      await rejectsWith(v.api.createCertificate({ subject: { CN: 'x', C: 'CN', O: 'Keywarden', OU: ['Ops'] }, subjectAlternativeNames: [{ type: 'dns', value: 'bad name!' }], keySpec: 'SM2' }), 'InvalidParameter');
+      await rejectsWith(v.api.createCertificate({ subject: { CN: 'x', C: 'CN', O: 'Keywarden', OU: ['Ops'] }, keySpec: 'RSA_4096' as 'SM2' }), 'InvalidParameter');
       // No token module configured in this vault (token-held keys: test/certs/hsm.test.ts).
-      await rejectsWith(v.api.createCertificate({ subject: { CN: 'x', OU: [] }, keySpec: 'SM2', protectionLevel: 'HSM' }), 'UnsupportedOperation');
+      await rejectsWith(v.api.createCertificate({ subject: { CN: 'x', C: 'CN', O: 'Keywarden', OU: ['Ops'] }, keySpec: 'SM2', protectionLevel: 'HSM' }), 'UnsupportedOperation');
     });
-    const { certificateId } = await v.api.createCertificate({ subject: { CN: 'junk', OU: [] }, keySpec: 'SM2' });
+    const { certificateId } = await v.api.createCertificate({ subject: { CN: 'junk', C: 'CN', O: 'Keywarden', OU: ['Ops'] }, keySpec: 'SM2' });
     await unchanged(v, async () => {
       await rejectsWith(v.api.importCertificate({ certificateId, certificate: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n' }), 'CertificateInvalid');
       await rejectsWith(v.api.importCertificate({ certificateId, certificate: 'hello' }), 'CertificateInvalid');

@@ -5,7 +5,7 @@ import { certVault, KEY_TYPES, rejectsWith, SM2_ID, unchanged, b64, type CertVau
 
 /** A certificate made through createCertificate and issued by an openssl CA, Enabled. */
 async function issued(v: CertVault, spec: 'RSA_2048' | 'EC_P256' | 'SM2', name: string, exportable: boolean, ext?: string): Promise<string> {
-  const { certificateId, csr } = await v.api.createCertificate({ subject: { CN: name, C: 'CN', OU: [] }, keySpec: spec, exportable, name });
+  const { certificateId, csr } = await v.api.createCertificate({ subject: { CN: name, C: 'CN', O: 'Keywarden', OU: ['Ops'] }, keySpec: spec, exportable, name });
   v.ssl.write(`${name}.csr`, csr);
   v.ssl.signCsr(`${name}.csr`, 'ca', `${name}.pem`, ext ? { ext } : {});
   await v.api.importCertificate({ certificateId, certificate: v.ssl.text(`${name}.pem`), certificateChain: v.ssl.text('ca.pem') });
@@ -123,7 +123,7 @@ describe('certificate key operations, status rules and export, checked with open
       await rejectsWith(sign(), 'InvalidCertificateState');
       await rejectsWith(v.api.certificatePrivateKeyDecrypt({ certificateId: id, algorithm: 'SM2PKE', ciphertextBlob: b64('x') }), 'InvalidCertificateState');
     });
-    const { certificateId: pending } = await v.api.createCertificate({ subject: { CN: 'pending', OU: [] }, keySpec: 'SM2' });
+    const { certificateId: pending } = await v.api.createCertificate({ subject: { CN: 'pending', C: 'CN', O: 'Keywarden', OU: ['Ops'] }, keySpec: 'SM2' });
     await unchanged(v, async () => {
       await rejectsWith(v.api.updateCertificateStatus({ certificateId: pending, status: 'Enabled' }), 'InvalidCertificateState');
       await rejectsWith(v.api.certificatePrivateKeySign({ certificateId: pending, algorithm: 'SM2DSA', message: b64('m') }), 'InvalidCertificateState');

@@ -73,7 +73,7 @@ describe('importCertificateByPKCS12 and chain validation against openssl-made ch
 
   test('expired, not-yet-valid, non-CA issuer and bad-signature chains are refused with their reason', async () => {
     const pending = async (name: string, keyType: 'rsa:2048' | 'ec' = 'rsa:2048') => {
-      const { certificateId, csr } = await v.api.createCertificate({ subject: { CN: name, OU: [] }, keySpec: keyType === 'ec' ? 'EC_P256' : 'RSA_2048' });
+      const { certificateId, csr } = await v.api.createCertificate({ subject: { CN: name, C: 'CN', O: 'Keywarden', OU: ['Ops'] }, keySpec: keyType === 'ec' ? 'EC_P256' : 'RSA_2048' });
       v.ssl.write(`${name}.csr`, csr);
       return certificateId;
     };

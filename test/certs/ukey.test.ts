@@ -99,7 +99,7 @@ describe('kw cert / kw ukey on the command line, with a SoftHSM2 token holding t
   test('cert create writes a CSR openssl verifies; cert import takes the issued certificate; cert list shows it', () => {
     assert.equal(kw(vault, ['init']).status, 0);
     const csrFile = ssl.path('cli.csr');
-    const created = kw(vault, ['cert', 'create', '--cn', 'cli.example.cn', '--c', 'CN', '--ou', 'A', '--ou', 'B', '--san', 'dns:cli.example.cn', '--spec', 'SM2', '--csr-out', csrFile]);
+    const created = kw(vault, ['cert', 'create', '--cn', 'cli.example.cn', '--c', 'CN', '--o', 'Keywarden', '--ou', 'A', '--ou', 'B', '--san', 'dns:cli.example.cn', '--spec', 'SM2', '--csr-out', csrFile]);
     assert.equal(created.status, 0, created.err);
     const { certificateId } = created.json() as { certificateId: string };
     assert.ok(ssl.csrVerifies(csrFile, ['-vfyopt', `distid:${SM2_ID}`]));

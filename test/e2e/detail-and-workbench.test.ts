@@ -64,9 +64,9 @@ describe('console: key detail, workbench, other screens', () => {
 
       await page.click('[data-testid=cancel-deletion]');
       await page.click('[data-testid=confirm]');
-      await page.waitForSelector('[data-testid=detail-state] >> text=已禁用');
-      await page.click('[data-testid=enable-key]');
+      // 取消删除后密钥恢复可用状态: the key was Enabled, so it is Enabled again at once.
       await page.waitForSelector('[data-testid=detail-state] >> text=启用中');
+      assert.equal(await page.locator('[data-testid=enable-key]').count(), 0);
     } finally {
       await c.close();
     }
@@ -194,9 +194,26 @@ describe('console: key detail, workbench, other screens', () => {
       await page.click('[data-testid=nav-certificates]');
       await page.click('[data-testid=op-createCertificate]');
       assert.equal(await page.locator('[data-testid=op-title]').innerText(), '创建证书（生成密钥对和 CSR）');
-      await page.fill('[data-testid=op-request]', JSON.stringify({ subject: { CN: 'e2e.example' }, keySpec: 'EC_P256', name: 'e2e-cert' }));
+      // The contract refuses a subject without the reference's required fields.
+      await page.fill('[data-testid=op-request]', JSON.stringify({ subject: { CN: 'e2e.example', C: 'XX', O: 'Keywarden', OU: ['E2E'] }, keySpec: 'EC_P256' }));
       await page.click('[data-testid=op-call]');
-      await page.waitForSelector('[data-testid=op-response]');
+      assert.equal(await page.getAttribute('[data-testid=error-banner]', 'data-code'), 'InvalidParameter');
+      // The create-certificate dialog: required fields, a country list named in Chinese.
+      await page.click('[data-testid=create-cert]');
+      await page.click('[data-testid=cc-submit]');
+      assert.ok((await page.locator('[data-testid=create-cert-dialog] [data-testid=field-error]').count()) >= 3, 'CN, O and OU are required');
+      assert.equal(await page.locator('[data-testid=cc-C] option:checked').innerText(), '中国 (CN)');
+      assert.equal(await page.locator('[data-testid=cc-C] option').count(), 249);
+      assert.equal(await page.locator('[data-testid=cc-C] option[value=XX]').count(), 0);
+      await page.fill('[data-testid=cc-CN]', 'e2e.example');
+      await page.fill('[data-testid=cc-O]', '测试单位');
+      await page.fill('[data-testid=cc-OU-0]', 'E2E');
+      await page.selectOption('[data-testid=cc-spec]', 'EC_P256');
+      await page.fill('[data-testid=cc-name]', 'e2e-cert');
+      await page.click('[data-testid=cc-submit]');
+      assert.match(await page.locator('[data-testid=cc-csr]').innerText(), /BEGIN CERTIFICATE REQUEST/);
+      await screenshot(page, '21-create-certificate-zh');
+      await page.click('[data-testid=create-cert-dialog] >> text=关闭');
       await page.click('[data-testid=nav-overview]');
       await page.click('[data-testid=nav-certificates]');
       await page.click('[data-testid=cert-table] >> text=e2e-cert');

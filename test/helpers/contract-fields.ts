@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { contract, OPERATION_NAMES, type OperationName } from '../../core/api/contract.ts';
 
-type Json = { type?: string; properties?: Record<string, Json>; additionalProperties?: unknown; contentEncoding?: string; maxDecodedBytes?: number; anyOf?: Json[] };
+type Json = { type?: string; properties?: Record<string, Json>; additionalProperties?: unknown; contentEncoding?: string; maxDecodedBytes?: number; minDecodedBytes?: number; anyOf?: Json[] };
 
 export interface FieldRef {
   op: OperationName;
@@ -21,10 +21,10 @@ function topLevelFields(): FieldRef[] {
 }
 
 /** Every top-level base64 field with the decoded-size limit its schema declares. */
-export function base64Fields(): Array<FieldRef & { maxDecodedBytes: number }> {
+export function base64Fields(): Array<FieldRef & { maxDecodedBytes: number; minDecodedBytes: number }> {
   return topLevelFields()
     .filter((f) => f.schema.contentEncoding === 'base64')
-    .map((f) => ({ ...f, maxDecodedBytes: f.schema.maxDecodedBytes as number }));
+    .map((f) => ({ ...f, maxDecodedBytes: f.schema.maxDecodedBytes as number, minDecodedBytes: f.schema.minDecodedBytes ?? 0 }));
 }
 
 /** Every top-level field whose keys the caller chooses (encryption contexts and the like). */

@@ -72,7 +72,7 @@ describe('kw token commands on SoftHSM2', () => {
 
   test('cert create --protection HSM makes the key pair on the token and writes a CSR openssl verifies', () => {
     const csrFile = join(vault, '..', 'token.csr');
-    const r = ok(['cert', 'create', '--cn', 'officer.example', '--c', 'CN', '--spec', 'EC_P256', '--protection', 'HSM', '--csr-out', csrFile]).json();
+    const r = ok(['cert', 'create', '--cn', 'officer.example', '--c', 'CN', '--o', 'Keywarden', '--ou', 'Officers', '--spec', 'EC_P256', '--protection', 'HSM', '--csr-out', csrFile]).json();
     assert.match(r.certificateId, /^[0-9a-f-]{36}$/);
     // openssl req -verify exits 0 even when the check fails, so its words are read.
     const verified = spawnSync('openssl', ['req', '-in', csrFile, '-noout', '-verify'], { encoding: 'utf8' });

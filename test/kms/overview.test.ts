@@ -175,8 +175,8 @@ describe('describeVaultOverview', () => {
   test('certificates by status', async () => {
     const v = await tempVault();
     try {
-      await v.api.createCertificate({ subject: { CN: 'one.example.cn', OU: [] }, keySpec: 'EC_P256' });
-      const { certificateId } = await v.api.createCertificate({ subject: { CN: 'two.example.cn', OU: [] }, keySpec: 'EC_P256' });
+      await v.api.createCertificate({ subject: { CN: 'one.example.cn', C: 'CN', O: 'Keywarden', OU: ['Ops'] }, keySpec: 'EC_P256' });
+      const { certificateId } = await v.api.createCertificate({ subject: { CN: 'two.example.cn', C: 'CN', O: 'Keywarden', OU: ['Ops'] }, keySpec: 'EC_P256' });
       assert.deepEqual((await v.api.describeVaultOverview({})).certificates, { total: 2, byStatus: { PendingIssue: 2, Enabled: 0, Disabled: 0, Revoked: 0 } });
       await v.api.deleteCertificate({ certificateId });
       assert.deepEqual((await v.api.describeVaultOverview({})).certificates.byStatus.PendingIssue, 1);

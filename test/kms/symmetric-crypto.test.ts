@@ -24,7 +24,11 @@ describe('symmetric crypto operations', () => {
     });
   }
 
-  test('plaintext is limited to 6 KB', async () => {
+  test('plaintext is 1-6144 bytes: empty and over 6 KB are refused', async () => {
+    const empty = await v.kw.call('encrypt', { cmkUuid: aes, plaintext: '' }, { actor: 'test' });
+    assert.deepEqual(empty.ok ? null : [empty.error.code, empty.error.details?.field], ['InvalidParameter', 'plaintext']);
+    await rejectsWith(v.api.encrypt({ cmkUuid: sm4, plaintext: '' }), 'InvalidParameter');
+    await v.api.encrypt({ cmkUuid: aes, plaintext: b64(Buffer.alloc(1, 1)) });
     await v.api.encrypt({ cmkUuid: aes, plaintext: b64(Buffer.alloc(6144, 1)) });
     await rejectsWith(v.api.encrypt({ cmkUuid: aes, plaintext: b64(Buffer.alloc(6145, 1)) }), 'InvalidParameter');
   });

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { op } from '../operation.ts';
+import { isCountryCode } from '../../domain/countries.ts';
 import * as s from '../schemas.ts';
 import { LIMITS } from '../../domain/limits.ts';
 import type { ChainReasonCode } from '../../domain/chain-reasons.ts';
@@ -83,12 +84,16 @@ const idOnly = z.object({ certificateId }).strict();
 /** A PEM certificate or bundle; 64 KB holds a leaf, or a chain of a dozen certificates. */
 const pem = z.string().min(1).max(64 * 1024);
 const password = z.string().min(1).max(1024);
+/**
+ * The reference's create-certificate dialog: CN, C, O and at least one OU (up to five) are
+ * required; C is an ISO 3166-1 alpha-2 code (CN for China); ST, L and E are optional.
+ */
 const subject = z
   .object({
     CN: z.string().min(1).max(64),
-    C: z.string().regex(/^[A-Z]{2}$/, 'C must be an ISO 3166 two-letter code').optional(),
-    O: z.string().min(1).max(64).optional(),
-    OU: z.array(z.string().min(1).max(64)).max(5).default([]),
+    C: z.string().refine(isCountryCode, 'C must be an ISO 3166-1 two-letter country code, e.g. CN'),
+    O: z.string().min(1).max(64),
+    OU: z.array(z.string().min(1).max(64)).min(1, 'at least one OU (department) is required').max(5),
     ST: z.string().min(1).max(128).optional(),
     L: z.string().min(1).max(128).optional(),
     E: z.string().min(3).max(255).optional(),

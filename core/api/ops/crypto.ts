@@ -26,12 +26,12 @@ const dataKeyRequest = z
 
 export const cryptoOps = {
   encrypt: op<{ ciphertextBlob: string; cmkUuid: string; keyVersionId: string }>()({
-    request: z.object({ cmkUuid: s.keyRef, plaintext: s.base64(LIMITS.encryptPlaintextMaxBytes), encryptionContext: context }).strict(),
+    request: z.object({ cmkUuid: s.keyRef, plaintext: s.base64(LIMITS.encryptPlaintextMaxBytes, LIMITS.encryptPlaintextMinBytes), encryptionContext: context }).strict(),
     kind: 'crypto',
     permission: 'kms:cmk:encrypt',
     gate: 'unlocked',
     event: 'encrypt',
-    summary: 'Encrypt at most 6 KB with the primary version of a symmetric key.',
+    summary: 'Encrypt 1-6144 bytes with the primary version of a symmetric key.',
   }),
   decrypt: op<{ plaintext: string; cmkUuid: string; keyVersionId: string }>()({
     request: z.object({ ciphertextBlob: blob, encryptionContext: context }).strict(),
