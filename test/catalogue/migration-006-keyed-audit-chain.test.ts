@@ -42,7 +42,7 @@ describe('migration 006: keyed audit chain', () => {
     try {
       const n = await legacyVault(dir, null);
       const db = openCatalogue(join(dir, CATALOGUE_FILE));
-      assert.equal(schemaVersion(db), 6);
+      assert.equal(schemaVersion(db), MIGRATIONS.at(-1)!.version, 'every migration from 006 on applied');
       assert.equal(db.prepare("SELECT value FROM vault_meta WHERE name = 'audit_rekey_pending'").pluck().get(), '1');
       // Until re-keyed, the append-only trigger still refuses deletes.
       assert.throws(() => db.prepare('DELETE FROM audit_log WHERE seq = 1').run(), /append-only/);
