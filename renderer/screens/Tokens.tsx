@@ -85,7 +85,7 @@ function ModuleChoice({ host, value, onChange, onError }: { host: KeywardenHost;
       setChoices(r.value);
       if (value === '' && r.value[0]) onChange(r.value[0].modulePath);
     });
-  }, [host]); // eslint-disable-line react-hooks/exhaustive-deps -- loaded once per host
+  }, [host]); // loaded once per host
   async function browse() {
     const r = await host.pickTokenModule();
     if (!r.ok) return onError(r.error);
