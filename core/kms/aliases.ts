@@ -4,6 +4,8 @@ import type { ParsedRequestOf, ResponseOf } from '../api/contract.ts';
 import type { CallContext } from './context.ts';
 import { resolveKey } from './key-repo.ts';
 import { requireState } from './guards.ts';
+import { isReservedAlias } from '../domain/default-keys.ts';
+import { requireOrdinaryAlias, requireOrdinaryKey } from './default-keys.ts';
 
 interface AliasRow {
   alias: string;
@@ -18,6 +20,8 @@ export function createAlias(req: ParsedRequestOf<'createAlias'>, ctx: CallContex
     const key = resolveKey(ctx.db, req.cmkUuid);
     ctx.keyId = key.id;
     requireState(key, 'metadata');
+    requireOrdinaryAlias(req.alias);
+    requireOrdinaryKey(ctx.db, key, 'get other aliases');
     if (ctx.db.prepare('SELECT 1 FROM aliases WHERE alias = ?').get(req.alias)) throw new KwError('AliasAlreadyExists', `alias ${req.alias} already exists`);
     const now = ctx.clock.now();
     ctx.db.prepare('INSERT INTO aliases (alias, key_id, created_at, updated_at) VALUES (?, ?, ?, ?)').run(req.alias, key.id, now, now);
@@ -28,11 +32,13 @@ export function createAlias(req: ParsedRequestOf<'createAlias'>, ctx: CallContex
 
 export function updateAlias(req: ParsedRequestOf<'updateAlias'>, ctx: CallContext): ResponseOf<'updateAlias'> {
   return ctx.write(() => {
+    requireOrdinaryAlias(req.alias);
     const existing = ctx.db.prepare('SELECT * FROM aliases WHERE alias = ?').get(req.alias) as AliasRow | undefined;
     if (!existing) throw new KwError('AliasNotFound', `alias ${req.alias} does not exist`);
     const key = resolveKey(ctx.db, req.cmkUuid);
     ctx.keyId = key.id;
     requireState(key, 'metadata');
+    requireOrdinaryKey(ctx.db, key, 'get other aliases');
     ctx.db.prepare('UPDATE aliases SET key_id = ?, updated_at = ? WHERE alias = ?').run(key.id, ctx.clock.now(), req.alias);
     ctx.detail = { alias: req.alias, previousCmkUuid: existing.key_id };
     return { alias: req.alias, cmkUuid: key.id };
@@ -44,6 +50,8 @@ export function deleteAlias(req: ParsedRequestOf<'deleteAlias'>, ctx: CallContex
     const existing = ctx.db.prepare('SELECT * FROM aliases WHERE alias = ?').get(req.alias) as AliasRow | undefined;
     if (!existing) throw new KwError('AliasNotFound', `alias ${req.alias} does not exist`);
     ctx.keyId = existing.key_id;
+    // 默认主密钥的别名不能删除和添加: the reference keeps a default key's alias for good.
+    if (isReservedAlias(req.alias)) throw new KwError('UnsupportedOperation', `${req.alias} names a default key; its alias cannot be deleted`);
     ctx.db.prepare('DELETE FROM aliases WHERE alias = ?').run(req.alias);
     ctx.detail = { alias: req.alias };
     return { alias: req.alias };

@@ -8,9 +8,22 @@ import type { CallContext } from './context.ts';
 import { getKeyRow, resolveKey, toMetadata, updateKey, type KeyRow } from './key-repo.ts';
 import { keyStoreFor } from './keystore.ts';
 import { requireState } from './guards.ts';
+import { createDefaultKey as defaultKeyFor, requireOrdinaryAlias, requireOrdinaryKey } from './default-keys.ts';
 import { insertVersion, assertAsymmetricVersionRoom } from './versions.ts';
 
 export async function createKey(req: ParsedRequestOf<'createKey'>, ctx: CallContext): Promise<ResponseOf<'createKey'>> {
+  if (req.alias) requireOrdinaryAlias(req.alias);
+  return insertKey(req, ctx, null);
+}
+
+/** createDefaultKey: the product's AES_256 key under its reserved alias, made on first use. */
+export function createDefaultKey(req: ParsedRequestOf<'createDefaultKey'>, ctx: CallContext): Promise<ResponseOf<'createDefaultKey'>> {
+  return defaultKeyFor(req, ctx, (alias, description) =>
+    insertKey({ keySpec: 'AES_256', keyUsage: 'ENCRYPT_DECRYPT', alias, description, protectionLevel: 'SOFTWARE', origin: 'KMS' }, ctx, req.product),
+  );
+}
+
+async function insertKey(req: ParsedRequestOf<'createKey'>, ctx: CallContext, defaultFor: string | null): Promise<ResponseOf<'createKey'>> {
   const caps = SPEC_CAPABILITIES[req.keySpec];
   const origin = req.origin ?? 'KMS';
   const protectionLevel = req.protectionLevel ?? 'SOFTWARE';
@@ -68,7 +81,7 @@ export async function createKey(req: ParsedRequestOf<'createKey'>, ctx: CallCont
       insertVersion(ctx.db, id, versionId, now, material);
       if (req.alias) ctx.db.prepare('INSERT INTO aliases (alias, key_id, created_at, updated_at) VALUES (?, ?, ?, ?)').run(req.alias, id, now, now);
       for (const t of req.tags ?? []) ctx.db.prepare('INSERT OR REPLACE INTO tags (key_id, tag_key, tag_value) VALUES (?, ?, ?)').run(id, t.tagKey, t.tagValue);
-      ctx.detail = { keySpec: req.keySpec, keyUsage: req.keyUsage, origin, protectionLevel };
+      ctx.detail = { keySpec: req.keySpec, keyUsage: req.keyUsage, origin, protectionLevel, ...(defaultFor ? { defaultKeyOf: defaultFor } : {}) };
       return { keyMetadata: toMetadata(ctx.db, getKeyRow(ctx.db, id)!) };
     });
   } catch (e) {
@@ -100,17 +113,18 @@ function transition(
 }
 
 export function enableKey(req: ParsedRequestOf<'enableKey'>, ctx: CallContext): ResponseOf<'enableKey'> {
-  return transition(ctx, req.cmkUuid, 'enable', () => ({ state: 'Enabled' }));
+  return transition(ctx, req.cmkUuid, 'enable', (key) => (requireOrdinaryKey(ctx.db, key, 'be enabled or disabled'), { state: 'Enabled' }));
 }
 
 export function disableKey(req: ParsedRequestOf<'disableKey'>, ctx: CallContext): ResponseOf<'disableKey'> {
-  return transition(ctx, req.cmkUuid, 'disable', () => ({ state: 'Disabled' }));
+  return transition(ctx, req.cmkUuid, 'disable', (key) => (requireOrdinaryKey(ctx.db, key, 'be enabled or disabled'), { state: 'Disabled' }));
 }
 
 export function scheduleKeyDeletion(req: ParsedRequestOf<'scheduleKeyDeletion'>, ctx: CallContext): ResponseOf<'scheduleKeyDeletion'> {
   const days = req.pendingWindowInDays ?? LIMITS.pendingWindowDefaultDays;
   return transition(ctx, req.cmkUuid, 'scheduleDeletion', (key, now) => {
     if (key.delete_protect === 1) throw new KwError('DeletionProtected', `key ${key.id} has deletion protection on; cancel it first`);
+    requireOrdinaryKey(ctx.db, key, 'be scheduled for deletion');
     // Remembered so a cancelled deletion returns the key to where it was.
     return { state: 'PendingDeletion', deletion_date: now + days * DAY_MS, pending_window_days: days, state_before_deletion: key.state as KeyRow['state_before_deletion'] };
   });

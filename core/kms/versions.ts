@@ -9,6 +9,7 @@ import type { CallContext, Services } from './context.ts';
 import { getKeyRow, getVersion, listVersions, resolveKey, toMetadata, updateKey, versionToContract, type KeyRow } from './key-repo.ts';
 import { keyStoreFor, type NewVersionMaterial } from './keystore.ts';
 import { requireState } from './guards.ts';
+import { requireOrdinaryKey } from './default-keys.ts';
 
 export function insertVersion(db: WritableDb, keyId: string, versionId: string, now: number, m: NewVersionMaterial | null): void {
   db.prepare(
@@ -65,6 +66,7 @@ export async function rotateKey(req: ParsedRequestOf<'rotateKey'>, ctx: CallCont
   const key = resolveKey(ctx.db, req.cmkUuid);
   ctx.keyId = key.id;
   requireState(key, 'rotate');
+  requireOrdinaryKey(ctx.db, key, 'be rotated (they have one version)');
   requireRotatable(key);
   const { versionId, row } = await rotate(ctx, key, (fn) => ctx.write(fn));
   return { keyMetadata: toMetadata(ctx.db, row), keyVersionId: versionId };
@@ -117,6 +119,7 @@ export function updateRotationPolicy(req: ParsedRequestOf<'updateRotationPolicy'
     const key = resolveKey(ctx.db, req.cmkUuid);
     ctx.keyId = key.id;
     requireState(key, 'metadata');
+    requireOrdinaryKey(ctx.db, key, 'rotate automatically');
     requireRotatable(key);
     const now = ctx.clock.now();
     if (!req.enableAutomaticRotation) {

@@ -29,6 +29,7 @@ export type VaultOperation = 'getVaultStatus' | 'initVault' | 'unlockVault' | 'l
 /** Token operations are served by the service too (token-handlers.ts): most run while the vault is locked. */
 export const kmsHandlers: HandlerTable<Exclude<OperationName, VaultOperation | TokenOperation>> = {
   createKey: lifecycle.createKey,
+  createDefaultKey: lifecycle.createDefaultKey,
   describeKey: lifecycle.describeKey,
   listKeys,
   updateKeyDescription: lifecycle.updateKeyDescription,

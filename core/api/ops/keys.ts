@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { op } from '../operation.ts';
+import { PRODUCT_CODE_PATTERN } from '../../domain/default-keys.ts';
 import * as s from '../schemas.ts';
 import type { KeySpec, KeyUsage, Origin, ProtectionLevel } from '../../domain/key-specs.ts';
 import type { KeyState } from '../../domain/key-states.ts';
@@ -61,6 +62,14 @@ export const keyOps = {
     gate: 'unlocked',
     event: 'createKey',
     summary: 'Create a master key (CMK). EXTERNAL origin creates it in PendingImport.',
+  }),
+  createDefaultKey: op<{ keyMetadata: KeyMetadata; created: boolean }>()({
+    request: z.object({ product: z.string().regex(PRODUCT_CODE_PATTERN, 'product must be a cloud product code: lower case letters, digits and -, at most 32') }).strict(),
+    kind: 'write',
+    permission: 'kms:cmk:createDefault',
+    gate: 'unlocked',
+    event: 'createDefaultKey',
+    summary: "The product's default key (AES_256, alias alias/acs/<product>), created on its first use; later calls return the same key (created false). Default keys cannot be disabled, rotated, scheduled for deletion or given other aliases.",
   }),
   describeKey: op<{ keyMetadata: KeyMetadata }>()({ request: keyOnly, kind: 'read', permission: 'kms:cmk:describe', gate: 'unlocked', event: 'describeKey', summary: 'Key metadata.' }),
   listKeys: op<{ keys: KeyMetadata[]; totalCount: number; pageNumber: number; pageSize: number }>()({
