@@ -12,7 +12,8 @@ import type { PreparedPrivateKey, PrivateKeyInput } from './types.ts';
 
 export function privateKeyObject(pkcs8: Uint8Array): KeyObject {
   try {
-    return createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' });
+    // A view, not a copy: the caller zeroes its PKCS#8 bytes, and a copy would outlive that.
+    return createPrivateKey({ key: Buffer.from(pkcs8.buffer, pkcs8.byteOffset, pkcs8.byteLength), format: 'der', type: 'pkcs8' });
   } catch {
     throw new KwError('InvalidKeyMaterial', 'private key is not a valid PKCS#8 key');
   }
