@@ -44,11 +44,12 @@ export function openssl(args: string[], cwd: string): Buffer {
   return execFileSync('openssl', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** Everything in the catalogue except the audit log (a refused call is audited, nothing else). */
+/** Everything in the catalogue except the audit log and its sealed head (a refused call is audited, nothing else). */
 export function snapshot(kw: Keywarden): string {
   const db = kw.services.db;
-  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('audit_log') ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
-  return JSON.stringify(tables.map((t) => [t, db.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all()]), (_k, v) => (v && v.type === 'Buffer' ? Buffer.from(v.data).toString('hex') : v));
+  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('audit_log', 'audit_pending', 'audit_checkpoints', 'sqlite_sequence') ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
+  const rows = (t: string) => db.prepare(t === 'vault_meta' ? "SELECT * FROM vault_meta WHERE name NOT LIKE 'audit\\_%' ESCAPE '\\' ORDER BY rowid" : `SELECT * FROM ${t} ORDER BY rowid`).all();
+  return JSON.stringify(tables.map((t) => [t, rows(t)]), (_k, v) => (v && v.type === 'Buffer' ? Buffer.from(v.data).toString('hex') : v));
 }
 
 export async function rejects(p: Promise<unknown>, code: string): Promise<void> {
