@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'UnsupportedOperation',
   // who is asking: a refused IPC sender, a shell request without the launch token or from another origin/host
   'Unauthorized',
+  'FileNotAccessible',
   // catalogue objects
   'KeyNotFound',
   'KeyVersionNotFound',
@@ -29,6 +30,7 @@ export const ERROR_CODES = [
   'VaultLocked',
   'WrongPassphrase',
   'VaultCorrupt',
+  'VaultFolderInvalid',
   'AuditUnavailable',
   'SelfTestFailed',
   // BYOK
@@ -44,6 +46,7 @@ export const ERROR_CODES = [
   'CertificateKeyMismatch',
   'InvalidCertificateState',
   'CertificateChainInvalid',
+  'CertificateChainUnverified',
   'Pkcs12PasswordIncorrect',
   'PrivateKeyNotExportable',
   // PKCS#11 tokens

@@ -14,6 +14,8 @@ export function parse(argv: string[]): ParsedArgs {
     options: {
       vault: { type: 'string' },
       'passphrase-file': { type: 'string' },
+      'new-passphrase-file': { type: 'string' },
+      'new-pin-file': { type: 'string' },
       spec: { type: 'string' },
       usage: { type: 'string' },
       alias: { type: 'string' },

@@ -3,11 +3,12 @@
  * token), calls prepareByok, and writes the target's files into --out. Nothing secret is
  * written: the files hold only wrapped material; the escrow stays in the vault.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { KwError } from '../api/errors.ts';
 import type { ParsedArgs } from './args.ts';
 import { tokenLogin } from './token-command.ts';
+import { readInputFile, writeOutputFile } from './files.ts';
 
 export const BYOK_USAGE = `  kw [--vault DIR] byok prepare --target tianyi|alibaba|tencent|aws|gcp|azure|vault --public-key FILE [--import-token FILE]
                        --algorithm ALG --key-spec SPEC --out DIR [--region REGION] [--wrapping-key-id KID] [--token-expires-at ISO]
@@ -17,13 +18,6 @@ export const BYOK_USAGE = `  kw [--vault DIR] byok prepare --target tianyi|aliba
 
 const str = (v: string | boolean | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
 
-function readInput(path: string, what: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch {
-    throw new KwError('InvalidParameter', `cannot read the ${what} file ${basename(path)}`);
-  }
-}
 
 type Call = (op: string, req: unknown) => Promise<unknown>;
 
@@ -42,8 +36,8 @@ export async function byokCommand(sub: string | undefined, a: ParsedArgs, call: 
   if (source === 'HSM') await tokenLogin(a, call);
   const pkg = (await call('prepareByok', {
     target: need('target'),
-    publicKey: readInput(need('public-key'), 'public key').toString('base64'),
-    ...(token ? { importToken: readInput(token, 'import token').toString('base64') } : {}),
+    publicKey: readInputFile(need('public-key'), '--public-key').toString('base64'),
+    ...(token ? { importToken: readInputFile(token, '--import-token').toString('base64') } : {}),
     wrappingAlgorithm: need('algorithm'),
     keySpec: need('key-spec'),
     ...optional('region', 'region'),
@@ -52,12 +46,16 @@ export async function byokCommand(sub: string | undefined, a: ParsedArgs, call: 
     source,
     ...(source === 'HSM' ? optional('token-label', 'tokenLabel') : {}),
   })) as { files: Record<string, string>; packageId: string; escrowId: string; tokenExpiresAt: string | null; warnings: string[] };
-  mkdirSync(out, { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(out, { recursive: true, mode: 0o700 });
+  } catch {
+    throw new KwError('FileNotAccessible', `--out ${out}: cannot be made a folder`, { path: out, flag: '--out' });
+  }
   const written: string[] = [];
   for (const [name, content] of Object.entries(pkg.files)) {
     // Names come from the profile table, never from input; refuse anything path-like anyway.
     if (name !== basename(name) || name.startsWith('.')) throw new KwError('InternalError', 'unexpected file name in package');
-    writeFileSync(join(out, name), Buffer.from(content, 'base64'), { mode: 0o600 });
+    writeOutputFile(join(out, name), Buffer.from(content, 'base64'), '--out');
     written.push(name);
   }
   return { packageId: pkg.packageId, escrowId: pkg.escrowId, tokenExpiresAt: pkg.tokenExpiresAt, out, files: written, warnings: pkg.warnings };

@@ -5,13 +5,13 @@
  * certificate objects off a token through the PKCS#11 bridge (no login: certificates are
  * public objects) and import them as UKey certificates.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { KwError } from '../api/errors.ts';
 import { TokenBridge } from '../pkcs11/bridge.ts';
 import { parseCertificate, pemEncode } from '../x509/index.ts';
 import { readSecret } from './secrets.ts';
+import { readInputFile, readInputText, writeOutputFile } from './files.ts';
+import { exportCertificateKey } from './secret-commands.ts';
 
 export const CERT_USAGE = `  kw [--vault DIR] cert create --cn CN --c CC --o O --ou OU [--ou OU]... [--st ST] [--l L] [--e MAIL] [--san dns:NAME|ip:ADDR|email:MAIL]...
                        --spec RSA_2048|EC_P256|SM2 [--exportable] [--name NAME] [--csr-out FILE]
@@ -39,7 +39,7 @@ function options(argv: string[]) {
       name: { type: 'string' }, 'csr-out': { type: 'string' }, id: { type: 'string' }, cert: { type: 'string' }, chain: { type: 'string' },
       in: { type: 'string' }, status: { type: 'string' }, search: { type: 'string' }, expiring: { type: 'string' }, page: { type: 'string' },
       'page-size': { type: 'string' }, module: { type: 'string' }, 'token-label': { type: 'string' }, 'object-id': { type: 'string' },
-      protection: { type: 'string' },
+      protection: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' },
     },
   });
   const s = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
@@ -47,13 +47,9 @@ function options(argv: string[]) {
   return { s, many, flag: (k: string) => values[k] === true };
 }
 
-function readText(path: string | undefined, what: string): string {
-  if (!path) throw new KwError('MissingParameter', `give the ${what} file`);
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    throw new KwError('InvalidParameter', `cannot read the ${what} file ${basename(path)}`);
-  }
+function readText(path: string | undefined, flag: string): string {
+  if (!path) throw new KwError('MissingParameter', `give ${flag} FILE`);
+  return readInputText(path, flag);
 }
 
 const optional = <K extends string>(key: K, v: string | undefined) => (v === undefined ? {} : ({ [key]: v } as Record<K, string>));
@@ -80,23 +76,20 @@ export async function certCommand(sub: string | undefined, rest: string[], argv:
       })) as { certificateId: string; csr: string };
       const out = o.s('csr-out');
       if (!out) return r;
-      writeFileSync(out, r.csr);
+      writeOutputFile(out, r.csr, '--csr-out');
       return { certificateId: r.certificateId, csrWritten: out };
     }
     case 'import':
-      return call('importCertificate', { certificateId: o.s('id') ?? rest[0], certificate: readText(o.s('cert'), 'certificate'), ...optional('certificateChain', o.s('chain') ? readText(o.s('chain'), 'chain') : undefined) });
+      return call('importCertificate', { certificateId: o.s('id') ?? rest[0], certificate: readText(o.s('cert'), '--cert'), ...optional('certificateChain', o.s('chain') ? readText(o.s('chain'), '--chain') : undefined) });
     case 'import-p12': {
       const file = o.s('in');
       if (!file) throw new KwError('MissingParameter', 'give --in FILE.p12');
-      let pfx: Buffer;
-      try {
-        pfx = readFileSync(file);
-      } catch {
-        throw new KwError('InvalidParameter', `cannot read the PKCS#12 file ${basename(file)}`);
-      }
-      const password = await readSecret({ envVar: 'KW_P12_PASSWORD', file: o.s('password-file'), prompt: 'PKCS#12 password: ' });
+      const pfx = readInputFile(file, '--in');
+      const password = await readSecret({ envVar: 'KW_P12_PASSWORD', file: o.s('password-file'), fileFlag: '--password-file', prompt: 'PKCS#12 password: ' });
       return call('importCertificateByPKCS12', { pkcs12: pfx.toString('base64'), password, exportable: o.flag('exportable'), ...optional('name', o.s('name')) });
     }
+    case 'export-key':
+      return exportCertificateKey(rest[0] ?? o.s('id'), o, call);
     case 'list':
       return call('listCertificate', {
         ...optional('status', o.s('status')), ...optional('keySpec', o.s('spec')), ...optional('search', o.s('search')),
@@ -105,7 +98,7 @@ export async function certCommand(sub: string | undefined, rest: string[], argv:
     case 'describe':
       return call('describeCertificate', { certificateId: rest[0] ?? o.s('id') });
     default:
-      throw new KwError('InvalidParameter', `unknown command: cert ${sub ?? ''} (create, import, import-p12, list, describe)`);
+      throw new KwError('InvalidParameter', `unknown command: cert ${sub ?? ''} (create, import, import-p12, export-key, list, describe)`);
   }
 }
 
@@ -138,7 +131,7 @@ export async function ukeyCommand(sub: string | undefined, argv: string[], call:
   const o = options(argv);
   switch (sub) {
     case 'import': {
-      if (o.s('in')) return call('importCertificateForUK', { certificate: readText(o.s('in'), 'certificate'), ...optional('name', o.s('name')) });
+      if (o.s('in')) return call('importCertificateForUK', { certificate: readText(o.s('in'), '--in'), ...optional('name', o.s('name')) });
       const id = o.s('object-id')?.toLowerCase();
       if (!id) throw new KwError('MissingParameter', 'give --in FILE, or --module, --token-label and --object-id');
       const objects = await tokenCertificates(o.s('module'), o.s('token-label'));

@@ -5,13 +5,15 @@
  */
 import { homedir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { KwError, toErrorData } from '../api/errors.ts';
 import { contract, OPERATION_NAMES } from '../api/contract.ts';
 import { canonicalOperation, canonicalValue } from '../api/seed-names.ts';
 import { Keywarden, type KeywardenOptions } from '../service/keywarden.ts';
 import { parse, type ParsedArgs } from './args.ts';
 import { readSecret } from './secrets.ts';
+import { readInputFile, readInputText, writeOutputFile } from './files.ts';
+import { apiRequest } from './api-command.ts';
+import { changePassphrase, SECRET_COMMANDS_USAGE } from './secret-commands.ts';
 import { BYOK_USAGE, byokCommand } from './byok-command.ts';
 import { CERT_USAGE, certCommand, ukeyCommand, ukeyListTokenCertificates } from './cert-command.ts';
 import { AUDIT_USAGE, auditCommand, auditVerifyExport } from './audit-command.ts';
@@ -21,14 +23,16 @@ const USAGE = `kw — Keywarden command line
 
   kw [--vault DIR] init                       create a vault (passphrase from KW_PASSPHRASE, --passphrase-file or a prompt)
   kw [--vault DIR] status                     vault status
-  kw [--vault DIR] api OPERATION ['JSON']     call any operation of the contract (see: kw ops)
+  kw [--vault DIR] api OPERATION ['JSON' | -] call any operation of the contract (see: kw ops); the request
+                                              comes from stdin with '-' or when piped; requests holding a
+                                              passphrase, PIN or password are taken only from stdin
   kw ops                                      list operations
   kw [--vault DIR] key create --spec SPEC --usage USAGE [--alias A] [--description D] [--origin KMS|EXTERNAL] [--protection SOFTWARE|HSM] [--rotation DAYS]
   kw [--vault DIR] key list [--state S] [--page N] [--page-size N]
   kw [--vault DIR] key describe KEY
   kw [--vault DIR] encrypt --key KEY (--text TEXT | --in FILE)
   kw [--vault DIR] decrypt (--text BLOB | --in FILE) [--out FILE]
-${BYOK_USAGE}${CERT_USAGE}${TOKEN_USAGE}${AUDIT_USAGE}
+${BYOK_USAGE}${CERT_USAGE}${TOKEN_USAGE}${AUDIT_USAGE}${SECRET_COMMANDS_USAGE}
 The vault folder defaults to $KW_VAULT or ~/.keywarden/vault.
 `;
 
@@ -59,7 +63,7 @@ async function run(argv: string[]): Promise<unknown> {
 
   const kw = await Keywarden.open({ vaultDir: vaultDir(a), scryptCost: scryptCost(), schedulerIntervalMs: 0, ...tokenOpenOptions(a) });
   const caller = { actor: `cli:${userInfo().username}` };
-  const passphrase = () => readSecret({ envVar: 'KW_PASSPHRASE', file: str(a.values['passphrase-file']), prompt: 'Vault passphrase: ' });
+  const passphrase = () => readSecret({ envVar: 'KW_PASSPHRASE', file: str(a.values['passphrase-file']), fileFlag: '--passphrase-file', prompt: 'Vault passphrase: ' });
   const call = async (op: string, req: unknown) => {
     const r = await kw.call(op, req, caller);
     if (!r.ok) throw new KwError(r.error.code, r.error.message, r.error.details);
@@ -75,18 +79,13 @@ async function run(argv: string[]): Promise<unknown> {
         return await call('initVault', { passphrase: await passphrase() });
       case 'status':
         return await call('getVaultStatus', {});
+      case 'vault':
+        if (sub === 'change-passphrase') return await changePassphrase(a, call);
+        throw new KwError('InvalidParameter', `unknown command: vault ${sub ?? ''} (change-passphrase)`);
       case 'api': {
-        if (!sub) throw new KwError('MissingParameter', 'usage: kw api OPERATION [JSON]');
-        let req: unknown = {};
-        const body = rest[0];
-        if (body !== undefined) {
-          try {
-            req = JSON.parse(body);
-          } catch {
-            throw new KwError('InvalidParameter', 'the request is not valid JSON');
-          }
-        }
+        if (!sub) throw new KwError('MissingParameter', 'usage: kw api OPERATION [JSON | -]');
         const op = canonicalOperation(sub);
+        const req = await apiRequest(op ?? sub, rest[0]);
         if (op !== null && contract[op].kind !== 'session') await unlocked();
         if (a.values['token-login'] === true) await tokenLogin(a, call);
         return await call(sub, req);
@@ -121,7 +120,7 @@ async function run(argv: string[]): Promise<unknown> {
         await unlocked();
         const text = str(a.values.text);
         const file = str(a.values.in);
-        const data = text !== undefined ? Buffer.from(text, 'utf8') : file ? readFileSync(file) : null;
+        const data = text !== undefined ? Buffer.from(text, 'utf8') : file ? readInputFile(file, '--in') : null;
         if (!data) throw new KwError('MissingParameter', 'give --text or --in');
         return await call('encrypt', { cmkUuid: str(a.values.key), plaintext: data.toString('base64') });
       }
@@ -129,13 +128,13 @@ async function run(argv: string[]): Promise<unknown> {
         await unlocked();
         const text = str(a.values.text);
         const file = str(a.values.in);
-        const blob = text ?? (file ? readFileSync(file, 'utf8').trim() : undefined);
+        const blob = text ?? (file ? readInputText(file, '--in').trim() : undefined);
         if (!blob) throw new KwError('MissingParameter', 'give --text or --in');
         const r = (await call('decrypt', { ciphertextBlob: blob })) as { plaintext: string; cmkUuid: string; keyVersionId: string };
         const out = str(a.values.out);
         if (out) {
           const pt = Buffer.from(r.plaintext, 'base64');
-          writeFileSync(out, pt, { mode: 0o600 });
+          writeOutputFile(out, pt, '--out');
           pt.fill(0);
           return { cmkUuid: r.cmkUuid, keyVersionId: r.keyVersionId, written: out };
         }

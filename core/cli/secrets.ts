@@ -1,19 +1,33 @@
 /** Where the CLI gets secrets: an environment variable, a file, or a hidden prompt. Never argv. */
-import { readFileSync } from 'node:fs';
 import { KwError } from '../api/errors.ts';
+import { readInputText } from './files.ts';
 
 export interface SecretSource {
   envVar: string;
   file?: string | undefined;
+  /** The flag that named the file, for errors (e.g. --passphrase-file). */
+  fileFlag?: string;
   prompt: string;
 }
 
 export async function readSecret(src: SecretSource): Promise<string> {
-  if (src.file) return readFileSync(src.file, 'utf8').replace(/\r?\n$/, '');
+  if (src.file) return readInputText(src.file, src.fileFlag ?? 'secret file').replace(/\r?\n$/, '');
   const env = process.env[src.envVar];
   if (env !== undefined && env !== '') return env;
   if (!process.stdin.isTTY) throw new KwError('MissingParameter', `set ${src.envVar}, pass a file, or run in a terminal to be prompted`);
   return promptHidden(src.prompt);
+}
+
+/**
+ * A new secret: from its environment variable or file, otherwise prompted twice so a
+ * typing slip cannot lock the officer out.
+ */
+export async function readNewSecret(src: SecretSource): Promise<string> {
+  if (src.file || (process.env[src.envVar] ?? '') !== '' || !process.stdin.isTTY) return readSecret(src);
+  const first = await promptHidden(src.prompt);
+  const again = await promptHidden('Again: ');
+  if (first !== again) throw new KwError('InvalidParameter', 'the two entries differ');
+  return first;
 }
 
 function promptHidden(question: string): Promise<string> {

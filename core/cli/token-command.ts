@@ -5,12 +5,13 @@
  * come from KW_TOKEN_PIN / KW_TOKEN_SO_PIN, --pin-file / --so-pin-file, or a prompt —
  * never from argv. Each `kw` run is one process, so a login lasts for that command only.
  */
-import { readFileSync } from 'node:fs';
 import { KwError } from '../api/errors.ts';
 import { INIT_TOKEN_CONFIRM, REMOVE_PASSPHRASE_CONFIRM, TOKEN_LOSS_WARNING } from '../api/ops/tokens.ts';
 import type { KeywardenOptions } from '../service/keywarden.ts';
 import type { ParsedArgs } from './args.ts';
 import { readSecret } from './secrets.ts';
+import { readInputFile } from './files.ts';
+import { changeTokenPin } from './secret-commands.ts';
 
 export const TOKEN_USAGE = `  kw [--vault DIR] token list|info|mechanisms [--module PATH] [--token-label LABEL]
   kw [--vault DIR] token login [--token-label LABEL] [--so]     check the PIN (PIN from KW_TOKEN_PIN, --pin-file or a prompt)
@@ -40,7 +41,7 @@ function labelField(a: ParsedArgs): { tokenLabel?: string } {
 }
 
 function userPin(a: ParsedArgs): Promise<string> {
-  return readSecret({ envVar: 'KW_TOKEN_PIN', file: str(a.values['pin-file']), prompt: 'Token PIN: ' });
+  return readSecret({ envVar: 'KW_TOKEN_PIN', file: str(a.values['pin-file']), fileFlag: '--pin-file', prompt: 'Token PIN: ' });
 }
 
 export async function tokenLogin(a: ParsedArgs, call: Call): Promise<unknown> {
@@ -69,7 +70,7 @@ export async function tokenCommand(sub: string | undefined, a: ParsedArgs, call:
     case 'login': {
       const so = a.values.so === true;
       const pin = so
-        ? await readSecret({ envVar: 'KW_TOKEN_SO_PIN', file: str(a.values['so-pin-file']), prompt: 'Security officer PIN: ' })
+        ? await readSecret({ envVar: 'KW_TOKEN_SO_PIN', file: str(a.values['so-pin-file']), fileFlag: '--so-pin-file', prompt: 'Security officer PIN: ' })
         : await userPin(a);
       const r = await call('tokenLogin', { ...labelField(a), pin, userType: so ? 'so' : 'user', ...(a.values['confirm-final-try'] === true ? { confirmFinalTry: true } : {}) });
       await call('tokenLogout', labelField(a));
@@ -82,9 +83,11 @@ export async function tokenCommand(sub: string | undefined, a: ParsedArgs, call:
       if (str(a.values.confirm) !== INIT_TOKEN_CONFIRM) {
         throw new KwError('ConfirmationRequired', `initialising a token erases every object on it; add --confirm ${INIT_TOKEN_CONFIRM}`);
       }
-      const soPin = await readSecret({ envVar: 'KW_TOKEN_SO_PIN', file: str(a.values['so-pin-file']), prompt: 'Security officer PIN: ' });
+      const soPin = await readSecret({ envVar: 'KW_TOKEN_SO_PIN', file: str(a.values['so-pin-file']), fileFlag: '--so-pin-file', prompt: 'Security officer PIN: ' });
       return call('initToken', { ...labelField(a), ...(slot ? { slotId: slot } : {}), soPin, newLabel, confirm: INIT_TOKEN_CONFIRM });
     }
+    case 'change-pin':
+      return changeTokenPin(a, call);
     case 'configure': {
       const modulePath = str(a.values.module);
       if (!modulePath) throw new KwError('MissingParameter', '--module PATH is required', { field: 'module' });
@@ -106,12 +109,12 @@ export async function tokenCommand(sub: string | undefined, a: ParsedArgs, call:
       const text = str(a.values.text);
       const file = str(a.values.in);
       if (!objectId) throw new KwError('MissingParameter', '--object-id HEX is required', { field: 'object-id' });
-      const message = text !== undefined ? Buffer.from(text, 'utf8') : file ? readFileSync(file) : null;
+      const message = text !== undefined ? Buffer.from(text, 'utf8') : file ? readInputFile(file, '--in') : null;
       if (!message) throw new KwError('MissingParameter', 'give --text or --in');
       await tokenLogin(a, call);
       return call('signWithTokenKey', { ...labelField(a), objectId, algorithm: str(a.values.algorithm) ?? 'ECDSA_SHA_256', message: message.toString('base64') });
     }
     default:
-      throw new KwError('InvalidParameter', `unknown command: token ${sub ?? ''} (list, info, mechanisms, login, init, configure, protect-vault, sign)`);
+      throw new KwError('InvalidParameter', `unknown command: token ${sub ?? ''} (list, info, mechanisms, login, change-pin, init, configure, protect-vault, sign)`);
   }
 }

@@ -3,7 +3,6 @@
  * in the catalogue and, while unlocked, in this process's memory (zeroed on lock).
  */
 import { hkdfSync } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { KwError } from '../api/errors.ts';
 import { openCatalogue, type WritableDb } from '../catalogue/db.ts';
@@ -13,6 +12,7 @@ import type { CryptoSuite } from '../crypto/types.ts';
 import { ROOT_KEY_BYTES, type ProtectionMethod, type RootKeyProtector, type RootKeyWrapping } from './root-key.ts';
 import { MaterialSealer } from './material-sealer.ts';
 import type { UnsealedKeys } from './unsealed-keys.ts';
+import { prepareVaultFolder, privateCatalogueFiles } from './vault-folder.ts';
 
 export const CATALOGUE_FILE = 'keywarden.db';
 
@@ -41,8 +41,10 @@ export class Vault {
   ) {}
 
   static open(dir: string, deps: VaultDeps): Vault {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    return new Vault(dir, openCatalogue(join(dir, CATALOGUE_FILE)), deps);
+    prepareVaultFolder(dir);
+    const file = join(dir, CATALOGUE_FILE);
+    privateCatalogueFiles(file);
+    return new Vault(dir, openCatalogue(file), deps);
   }
 
   get vaultId(): string | null {
