@@ -2,6 +2,7 @@
 import { KwError } from '../api/errors.ts';
 import type { ReadableDb, WritableDb } from '../catalogue/db.ts';
 import type { CertificateInfo, CertificateStatus } from '../api/ops/certificates.ts';
+import { isChainVerified } from './chain-policy.ts';
 import { expiryStatus, parseCertificate, parseCsr, pemEncode, type ParsedCertificate } from '../x509/index.ts';
 
 export type CertificateKind = 'KMS' | 'UKEY';
@@ -74,6 +75,26 @@ export function insertCertificateRow(db: WritableDb, row: CertificateRow): void 
   ).run(row);
 }
 
+/** The validation report kept with the row (null for rows imported before one was kept). */
+export function storedReport(row: Pick<CertificateRow, 'chain_report'>): { ok: boolean; complete: boolean } | null {
+  if (!row.chain_report) return null;
+  try {
+    const r = JSON.parse(row.chain_report) as { ok?: unknown; complete?: unknown };
+    return { ok: r.ok === true, complete: r.complete === true };
+  } catch {
+    return null;
+  }
+}
+
+/** Refuses what relies on trusting a certificate until its chain has been verified. */
+export function requireVerifiedChain(row: CertificateRow): void {
+  if (!isChainVerified(storedReport(row))) {
+    throw new KwError('CertificateChainUnverified', `certificate ${row.id} has no verified issuing chain; import a chain that verifies it (importCertificateChain) first`, {
+      certificateId: row.id,
+    });
+  }
+}
+
 export function toPem(der: Uint8Array): string {
   return pemEncode('CERTIFICATE', der);
 }
@@ -81,7 +102,7 @@ export function toPem(der: Uint8Array): string {
 /** The contract's view of a row; the certificate (or, while PendingIssue, the request) is parsed for the details. */
 export function toInfo(db: ReadableDb, row: CertificateRow, now: number): CertificateInfo {
   const chainLength = (db.prepare('SELECT count(*) AS n FROM certificate_chain WHERE certificate_id = ?').get(row.id) as { n: number }).n;
-  const report = row.chain_report ? (JSON.parse(row.chain_report) as { complete?: boolean }) : null;
+  const report = storedReport(row);
   const base = {
     certificateId: row.id,
     status: row.status,
@@ -93,6 +114,7 @@ export function toInfo(db: ReadableDb, row: CertificateRow, now: number): Certif
     exportable: row.exportable === 1,
     chainLength,
     chainComplete: report?.complete ?? null,
+    chainVerified: isChainVerified(report),
     tokenLabel: row.token_label,
     tokenObjectId: row.token_object_id,
     createdAt: new Date(row.created_at).toISOString(),

@@ -19,6 +19,11 @@ export interface CheckedChain {
   pathDers: Uint8Array[];
 }
 
+/** Verified: the path reached a self-signed root with every signature on it checked and no reason against it. */
+export function isChainVerified(view: Pick<ChainReportView, 'ok' | 'complete'> | null): boolean {
+  return view !== null && view.ok && view.complete;
+}
+
 export function reportView(r: ChainReport): ChainReportView {
   return { ok: r.ok, complete: r.anchor !== null, at: r.at, reasons: [...r.reasons], path: r.path.map((c) => ({ ...c, reasons: [...c.reasons] })) };
 }

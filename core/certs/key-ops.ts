@@ -11,7 +11,7 @@ import { SPEC_CAPABILITIES, type KeySpec } from '../domain/key-specs.ts';
 import type { CallContext } from '../kms/context.ts';
 import { encryptPkcs8, exportPkcs12, parseCertificate } from '../x509/index.ts';
 import { requireUsable } from './cert-states.ts';
-import { chainDers, getCertificateRow, PRIVATE_KEY_SLOT, type CertificateKind, type CertificateRow } from './cert-repo.ts';
+import { chainDers, getCertificateRow, PRIVATE_KEY_SLOT, requireVerifiedChain, type CertificateKind, type CertificateRow } from './cert-repo.ts';
 import { isTokenHeld, tokenDecrypt, tokenSign } from './token-keys.ts';
 
 type Purpose = 'sign' | 'encrypt';
@@ -69,6 +69,7 @@ export async function certificatePrivateKeySign(req: ParsedRequestOf<'certificat
 function verifyWith(kind: CertificateKind, req: ParsedRequestOf<'certificatePublicKeyVerify'>, ctx: CallContext): { certificateId: string; signatureValid: boolean } {
   const row = usableRow(ctx, kind, req.certificateId);
   requireAlgorithm(row, 'sign', req.algorithm);
+  requireVerifiedChain(row);
   const input = messageInput(req.algorithm, req.messageType, req.message);
   const ok = ctx.suite.verify(req.algorithm, row.public_key, input, req.messageType, Buffer.from(req.signature, 'base64'));
   ctx.detail = { algorithm: req.algorithm, signatureValid: ok };
@@ -86,6 +87,7 @@ export function certificatePublicKeyVerifyForUsbKey(req: ParsedRequestOf<'certif
 export function certificatePublicKeyEncrypt(req: ParsedRequestOf<'certificatePublicKeyEncrypt'>, ctx: CallContext): ResponseOf<'certificatePublicKeyEncrypt'> {
   const row = usableRow(ctx, 'KMS', req.certificateId);
   requireAlgorithm(row, 'encrypt', req.algorithm);
+  requireVerifiedChain(row);
   const plaintext = Buffer.from(req.plaintext, 'base64');
   try {
     const ct = ctx.suite.asymmetricEncrypt(req.algorithm, row.public_key, plaintext);

@@ -5,6 +5,7 @@ import { createCertificate, importCertificate, importCertificateByPKCS12 } from 
 import * as keyOps from './key-ops.ts';
 import * as manage from './manage.ts';
 import { importCertificateForUK } from './ukey.ts';
+import { importCertificateChain } from './chain-import.ts';
 import { pemEncode } from '../x509/index.ts';
 
 export const certificateHandlers: HandlerTable<keyof typeof certificateOps> = {
@@ -26,6 +27,7 @@ export const certificateHandlers: HandlerTable<keyof typeof certificateOps> = {
   certificatePublicKeyEncrypt: keyOps.certificatePublicKeyEncrypt,
   certificatePrivateKeyDecrypt: keyOps.certificatePrivateKeyDecrypt,
   importCertificateForUK,
+  importCertificateChain,
   listCertificateForUk: (req, ctx) => manage.listCertificates('UKEY', req, ctx),
   describeCertificateForUk: (req, ctx) => manage.describeCertificate('UKEY', req.certificateId, ctx),
   getCertificateForUk: (req, ctx) => {

@@ -21,7 +21,9 @@ export const CERT_USAGE = `  kw [--vault DIR] cert create --cn CN --c CC --o O -
   kw [--vault DIR] cert list [--status S] [--spec SPEC] [--search TEXT] [--expiring DAYS] [--page N] [--page-size N]
   kw [--vault DIR] cert describe CERT_ID
   kw ukey certs --module PATH --token-label LABEL                            certificate objects on a token
-  kw [--vault DIR] ukey import (--in FILE | --module PATH --token-label LABEL --object-id HEX) [--name NAME]
+  kw [--vault DIR] ukey import (--in FILE | --module PATH --token-label LABEL --object-id HEX) [--chain FILE] [--name NAME]
+                       without a chain that verifies it the certificate is recorded chain unverified
+  kw [--vault DIR] cert import-chain CERT_ID --chain FILE                    verify a certificate or UKey certificate with its issuing chain
   kw [--vault DIR] ukey list [--status S] [--search TEXT]
 `;
 
@@ -88,6 +90,8 @@ export async function certCommand(sub: string | undefined, rest: string[], argv:
       const password = await readSecret({ envVar: 'KW_P12_PASSWORD', file: o.s('password-file'), fileFlag: '--password-file', prompt: 'PKCS#12 password: ' });
       return call('importCertificateByPKCS12', { pkcs12: pfx.toString('base64'), password, exportable: o.flag('exportable'), ...optional('name', o.s('name')) });
     }
+    case 'import-chain':
+      return call('importCertificateChain', { certificateId: rest[0] ?? o.s('id'), certificateChain: readText(o.s('chain'), '--chain') });
     case 'export-key':
       return exportCertificateKey(rest[0] ?? o.s('id'), o, call);
     case 'list':
@@ -131,14 +135,15 @@ export async function ukeyCommand(sub: string | undefined, argv: string[], call:
   const o = options(argv);
   switch (sub) {
     case 'import': {
-      if (o.s('in')) return call('importCertificateForUK', { certificate: readText(o.s('in'), '--in'), ...optional('name', o.s('name')) });
+      const chain = o.s('chain') ? { certificateChain: readText(o.s('chain'), '--chain') } : {};
+      if (o.s('in')) return call('importCertificateForUK', { certificate: readText(o.s('in'), '--in'), ...chain, ...optional('name', o.s('name')) });
       const id = o.s('object-id')?.toLowerCase();
       if (!id) throw new KwError('MissingParameter', 'give --in FILE, or --module, --token-label and --object-id');
       const objects = await tokenCertificates(o.s('module'), o.s('token-label'));
       const found = objects.filter((x) => x.idHex === id);
       if (found.length !== 1) throw new KwError('CertificateNotFound', found.length ? `${found.length} certificate objects on the token have id ${id}` : `no certificate object with id ${id} on the token`);
       const obj = found[0]!;
-      return call('importCertificateForUK', { certificate: pemEncode('CERTIFICATE', obj.der), name: o.s('name') ?? obj.label, tokenLabel: o.s('token-label'), tokenObjectId: id });
+      return call('importCertificateForUK', { certificate: pemEncode('CERTIFICATE', obj.der), ...chain, name: o.s('name') ?? obj.label, tokenLabel: o.s('token-label'), tokenObjectId: id });
     }
     case 'list':
       return call('listCertificateForUk', { ...optional('status', o.s('status')), ...optional('search', o.s('search')) });

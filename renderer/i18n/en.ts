@@ -125,6 +125,7 @@ export const en: Messages = {
   certs: {
     title: 'Certificates and UKey certificates', list: 'Certificates', name: 'Name', subject: 'Subject', issuer: 'Issuer', status: 'Status', kind: 'Kind', notBefore: 'Valid from', notAfter: 'Valid until',
     serial: 'Serial number', fingerprint: 'SHA-256 fingerprint', keySpec: 'Key spec', chain: 'Chain', chainOk: 'The chain validates', chainBad: 'The chain does not validate: {{reasons}}', checkChain: 'Validate chain',
+    chainVerified: 'Verified up to a root', chainUnverified: 'Chain unverified', chainUnverifiedHint: 'No chain that verifies this certificate’s signature has been imported; operations that rely on trusting it (verify, encrypt to it) are refused.',
     enable: 'Enable', disable: 'Disable', revoke: 'Revoke', confirmRevoke: 'Revocation is final: a revoked certificate can never be enabled again. Revoke it?', confirmStatus: 'Change the certificate status to "{{status}}"?',
     expiring: '{{warning}} expiring soon, {{expired}} expired', daysLeft: '{{count}} days left', none: 'No certificates', more: 'More operations (create CSR, import certificate / chain / PKCS#12, UKey certificates)',
     statuses: { PendingIssue: 'Pending issue', Enabled: 'Enabled', Disabled: 'Disabled', Revoked: 'Revoked' }, kinds: { KMS: 'Managed key', UKEY: 'UKey certificate' },

@@ -124,6 +124,7 @@ export const zhCN = {
   certs: {
     title: '证书与 UKey 证书', list: '证书列表', name: '名称', subject: '主题', issuer: '颁发者', status: '状态', kind: '类型', notBefore: '生效时间', notAfter: '过期时间',
     serial: '序列号', fingerprint: 'SHA-256 指纹', keySpec: '密钥类型', chain: '证书链', chainOk: '证书链校验通过', chainBad: '证书链校验失败：{{reasons}}', checkChain: '校验证书链',
+    chainVerified: '已验证至根证书', chainUnverified: '证书链未验证', chainUnverifiedHint: '尚未导入能验证此证书签名的证书链；验签、公钥加密等依赖信任的操作将被拒绝。',
     enable: '启用', disable: '禁用', revoke: '吊销', confirmRevoke: '吊销是终态操作，吊销后证书不能再启用。确定吊销？', confirmStatus: '确定将证书状态改为"{{status}}"？',
     expiring: '{{warning}} 个即将过期，{{expired}} 个已过期', daysLeft: '剩余 {{count}} 天', none: '暂无证书', more: '更多操作（创建 CSR、导入证书 / 证书链 / PKCS#12、UKey 证书）',
     statuses: { PendingIssue: '待签发', Enabled: '启用中', Disabled: '已禁用', Revoked: '已吊销' }, kinds: { KMS: '托管私钥', UKEY: 'UKey 证书' },

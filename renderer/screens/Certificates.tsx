@@ -67,6 +67,9 @@ function CertificateDetail({ id, onChanged }: { id: string; onChanged: () => voi
         {row(t('certs.keySpec'), cert.keySpec ?? '--')}
         {row(t('certs.kind'), t(`certs.kinds.${cert.kind}`))}
         {row(t('certs.fingerprint'), <span className="mono small">{cert.fingerprints?.sha256 ?? '--'}</span>)}
+        {cert.status !== 'PendingIssue'
+          ? row(t('certs.chain'), cert.chainVerified ? t('certs.chainVerified') : <span className="bad" title={t('certs.chainUnverifiedHint')} data-testid="chain-unverified">{t('certs.chainUnverified')}: {t('certs.chainUnverifiedHint')}</span>)
+          : null}
       </dl>
       {chain ? (
         <>
@@ -126,7 +129,10 @@ export function CertificatesScreen() {
               <tr key={c.certificateId}>
                 <td><button className="link" onClick={() => setSelected(c.certificateId)}>{c.name || c.certificateId}</button></td>
                 <td className="mono small">{c.subject}</td>
-                <td>{t(`certs.statuses.${c.status}`)}</td>
+                <td>
+                  {t(`certs.statuses.${c.status}`)}
+                  {c.status !== 'PendingIssue' && !c.chainVerified ? <> <span className="badge bad" data-testid="chain-unverified">{t('certs.chainUnverified')}</span></> : null}
+                </td>
                 <td>{t(`certs.kinds.${c.kind}`)}</td>
                 <td className={c.expiry?.level === 'ok' || !c.expiry ? '' : 'bad'}>{formatDate(c.notAfter, i18n.language)}</td>
               </tr>

@@ -18,7 +18,7 @@ describe('UKey certificates: import, verify a signature made with the token-side
   after(() => v.done());
 
   test('SM2 (PEM) and RSA (base64 DER) certificates import; signatures made by openssl with the matching keys verify', async () => {
-    const sm2 = await v.api.importCertificateForUK({ certificate: v.ssl.text('officer-sm2.pem'), name: 'zhang' });
+    const sm2 = await v.api.importCertificateForUK({ certificate: v.ssl.text('officer-sm2.pem'), certificateChain: v.ssl.text('ca.pem'), name: 'zhang' });
     assert.equal(sm2.certificate.kind, 'UKEY');
     assert.equal(sm2.certificate.status, 'Enabled');
     assert.equal(sm2.certificate.keySpec, 'SM2');
@@ -26,7 +26,7 @@ describe('UKey certificates: import, verify a signature made with the token-side
     assert.equal(sm2.certificate.signatureAlgorithm, 'SM2-with-SM3');
     v.ssl.run(['x509', '-in', 'officer-rsa.pem', '-outform', 'DER', '-out', 'officer-rsa.der']);
     const der = v.ssl.read('officer-rsa.der');
-    const rsa = await v.api.importCertificateForUK({ certificate: der.toString('base64') });
+    const rsa = await v.api.importCertificateForUK({ certificate: der.toString('base64'), certificateChain: v.ssl.text('ca.pem') });
     assert.equal(rsa.certificate.name, 'Officer Li');
     assert.equal(rsa.certificate.keySpec, 'RSA_2048');
 
@@ -129,7 +129,7 @@ describe('kw cert / kw ukey on the command line, with a SoftHSM2 token holding t
     assert.equal(listed.status, 0, listed.err);
     const objs = listed.json() as Array<{ label: string; objectId: string; subject: string; keySpec: string }>;
     assert.deepEqual(objs.map((o) => [o.label, o.objectId, o.subject, o.keySpec]), [['officer-wang', 'a1b2', 'CN=Officer Wang', 'EC_P256']]);
-    const imported = kw(vault, ['ukey', 'import', '--module', fx.module, '--token-label', 'UKey', '--object-id', 'A1B2'], env);
+    const imported = kw(vault, ['ukey', 'import', '--module', fx.module, '--token-label', 'UKey', '--object-id', 'A1B2', '--chain', ssl.path('ca.pem')], env);
     assert.equal(imported.status, 0, imported.err);
     const cert = (imported.json() as { certificateId: string; certificate: { name: string; tokenLabel: string; tokenObjectId: string } });
     assert.deepEqual([cert.certificate.name, cert.certificate.tokenLabel, cert.certificate.tokenObjectId], ['officer-wang', 'UKey', 'a1b2']);

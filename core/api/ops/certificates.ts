@@ -42,6 +42,13 @@ export interface CertificateInfo {
   /** Certificates stored above the leaf, and whether the import-time validation reached a root. */
   chainLength: number;
   chainComplete: boolean | null;
+  /**
+   * False while nothing has verified the certificate's signature up to a root: a leaf
+   * imported without its chain, a UKey certificate that merely parsed. Operations that rely
+   * on trusting the certificate (verify, encrypt to it) refuse it with
+   * CertificateChainUnverified until importCertificateChain brings a chain that verifies it.
+   */
+  chainVerified: boolean;
   tokenLabel: string | null;
   tokenObjectId: string | null;
   createdAt: string;
@@ -247,6 +254,8 @@ export const certificateOps = {
     request: z
       .object({
         certificate: pem,
+        /** The issuing chain (PEM); without one the certificate is recorded chain unverified. */
+        certificateChain: pem.optional(),
         name: z.string().max(128).optional(),
         tokenLabel: z.string().min(1).max(32).optional(),
         tokenObjectId: z.string().regex(/^(?:[0-9a-f]{2}){1,64}$/, 'lowercase hex CKA_ID').optional(),
@@ -257,6 +266,14 @@ export const certificateOps = {
     gate: 'unlocked',
     event: 'importCertificateForUK',
     summary: 'Import a UKey certificate (PEM or base64 DER; no private key), optionally naming the token object it came from.',
+  }),
+  importCertificateChain: op<{ certificate: CertificateInfo; chainReport: ChainReportView }>()({
+    request: z.object({ certificateId, certificateChain: pem }).strict(),
+    kind: 'write',
+    permission: 'kms:cert:importChain',
+    gate: 'unlocked',
+    event: 'importCertificateChain',
+    summary: 'Attach the issuing chain (PEM) to a certificate or UKey certificate recorded chain unverified; it must verify the certificate up to a root.',
   }),
   listCertificateForUk: op<CertificateList>()({ request: listRequest, kind: 'read', permission: 'kms:ukcert:list', gate: 'unlocked', event: 'listCertificateForUk', summary: 'UKey certificates, as listCertificate.' }),
   describeCertificateForUk: op<{ certificate: CertificateInfo }>()({ request: idOnly, kind: 'read', permission: 'kms:ukcert:describe', gate: 'unlocked', event: 'describeCertificateForUk', summary: 'UKey certificate details.' }),
