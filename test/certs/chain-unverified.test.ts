@@ -75,7 +75,7 @@ describe('chain-unverified certificates', () => {
 
   test('a CA-issued leaf imported without its chain (broken or not) is unverified; verify refuses it until the chain comes', async () => {
     const make = async (name: string) => {
-      const { certificateId, csr } = await v.api.createCertificate({ subject: { CN: name, C: 'CN', OU: [] }, keySpec: 'EC_P256', name });
+      const { certificateId, csr } = await v.api.createCertificate({ subject: { CN: name, C: 'CN', O: 'Keywarden', OU: ['Ops'] }, keySpec: 'EC_P256', name });
       v.ssl.write(`${name}.csr`, csr);
       v.ssl.signCsr(`${name}.csr`, 'ca', `${name}.pem`);
       return certificateId;
