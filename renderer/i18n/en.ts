@@ -116,6 +116,7 @@ export const en: Messages = {
     kinds: { read: 'read', write: 'write', crypto: 'crypto', session: 'session' },
   },
   byok: {
+    reuseToken: 'Import token downloaded earlier', reuseTokenHint: 'Paste the content of import_token.txt (valid 24 hours) to upload material wrapped with its public key.', useToken: 'Use this token', tokenReused: 'Using the pasted import token: upload the material wrapped with its public key.',
     title: 'Import keys (BYOK)', wizard: 'Key material import wizard', step1: '1. Choose the key and the wrapping algorithm', step2: '2. Download the wrapping public key and import token', step3: '3. Wrap the key material offline with openssl',
     step4: '4. Upload the wrapped key material', key: 'Key (external origin, pending import)', noKeys: 'No external key is pending import. Create a key with material origin "External" under Keys first.', wrappingSpec: 'Wrapping key spec', wrappingAlgorithm: 'Wrapping algorithm',
     getParams: 'Get import parameters', publicKey: 'Wrapping public key (PEM)', importToken: 'Import token', tokenExpires: 'Token expires: {{date}}', downloadKey: 'Download public key', downloadToken: 'Download token',

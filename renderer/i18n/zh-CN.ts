@@ -115,6 +115,7 @@ export const zhCN = {
     kinds: { read: '只读', write: '写入', crypto: '密码运算', session: '会话' },
   },
   byok: {
+    reuseToken: '之前下载的导入令牌', reuseTokenHint: '粘贴 import_token.txt 的内容（24 小时内有效），上传用其公钥加密的密钥材料。', useToken: '使用此令牌', tokenReused: '正在使用粘贴的导入令牌：请上传用其公钥加密的密钥材料。',
     title: '导入密钥 (BYOK)', wizard: '导入密钥材料向导', step1: '1. 选择待导入的密钥与包装算法', step2: '2. 下载包装公钥与导入令牌', step3: '3. 在离线环境中用 openssl 加密密钥材料',
     step4: '4. 上传加密的密钥材料', key: '密钥（外部来源，待导入）', noKeys: '没有处于"待导入"状态的外部密钥。请先在密钥管理中创建密钥材料来源为"外部"的密钥。', wrappingSpec: '包装公钥类型', wrappingAlgorithm: '包装算法',
     getParams: '获取导入参数', publicKey: '包装公钥 (PEM)', importToken: '导入令牌', tokenExpires: '令牌过期时间：{{date}}', downloadKey: '下载公钥', downloadToken: '下载令牌',

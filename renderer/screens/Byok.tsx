@@ -8,7 +8,8 @@ import { SPEC_CAPABILITIES } from '../../core/domain/key-specs.ts';
 import { useServices } from '../context.tsx';
 import { errorData } from '../api/client.ts';
 import { ErrorBanner, Field, FilePicker, Section } from '../components/ui.tsx';
-import { bytesToBase64, downloadBlob, formatDate } from '../format.ts';
+import { downloadBlob, formatDate } from '../format.ts';
+import { uploadBase64 } from './byok-files.ts';
 import { operationsOf } from '../domains.ts';
 import { OperationConsole } from './Domain.tsx';
 import { opensslCommands, pemFromBase64Der, type WrappingAlgorithm } from './byok-commands.ts';
@@ -19,8 +20,9 @@ const ALGS: Record<Spec, WrappingAlgorithm[]> = {
   EC_SM2: ['SM2PKE'],
 };
 
+/** Base64 text files (EncryptedKeyMaterial_base64.txt) are sent as they are; binary files are encoded. */
 async function fileBase64(f: File | null): Promise<string | undefined> {
-  return f ? bytesToBase64(new Uint8Array(await f.arrayBuffer())) : undefined;
+  return f ? uploadBase64(new Uint8Array(await f.arrayBuffer())).base64 : undefined;
 }
 
 export function ByokScreen() {
@@ -31,6 +33,9 @@ export function ByokScreen() {
   const [spec, setSpec] = useState<Spec>('RSA_2048');
   const [alg, setAlg] = useState<WrappingAlgorithm>('RSAES_OAEP_SHA_256');
   const [params, setParams] = useState<ResponseOf<'getParametersForImport'> | null>(null);
+  // A token downloaded earlier (valid 24 h): the officer wrapped the material with its public key already.
+  const [tokenText, setTokenText] = useState('');
+  const [reused, setReused] = useState<string | null>(null);
   const [material, setMaterial] = useState<File | null>(null);
   const [ephemeral, setEphemeral] = useState<File | null>(null);
   const [expires, setExpires] = useState(false);
@@ -53,14 +58,15 @@ export function ByokScreen() {
     }
   }
   async function doImport() {
-    if (!params) return;
+    const importToken = reused ?? params?.importToken;
+    if (!importToken) return;
     setError(null);
     try {
       const encryptedKeyMaterial = (await fileBase64(material)) ?? '';
       const ephemeralKeyCiphertext = await fileBase64(ephemeral);
       const r = await api.importKeyMaterial({
         cmkUuid,
-        importToken: params.importToken,
+        importToken,
         encryptedKeyMaterial,
         ...(ephemeralKeyCiphertext ? { ephemeralKeyCiphertext } : {}),
         expirationModel: expires ? 'KEY_MATERIAL_EXPIRES' : 'KEY_MATERIAL_DOES_NOT_EXPIRE',
@@ -68,6 +74,8 @@ export function ByokScreen() {
       });
       ui.getState().notify('info', t('byok.imported', { state: t(`keyState.${r.keyMetadata.keyState}`) }));
       setParams(null);
+      setReused(null);
+      setTokenText('');
       setCmk('');
       void reloadKeys();
     } catch (e) {
@@ -87,7 +95,7 @@ export function ByokScreen() {
           <div className="inline">
             <label className="field">
               <span>{t('byok.key')}</span>
-              <select value={cmkUuid} onChange={(e) => { setCmk(e.target.value); setParams(null); }} data-testid="byok-key">
+              <select value={cmkUuid} onChange={(e) => { setCmk(e.target.value); setParams(null); setReused(null); }} data-testid="byok-key">
                 {keys.map((k) => <option key={k.cmkUuid} value={k.cmkUuid}>{k.keySpec} · {k.aliases[0] ?? k.cmkUuid}</option>)}
               </select>
             </label>
@@ -105,6 +113,15 @@ export function ByokScreen() {
             </label>
             <button className="primary" disabled={!cmkUuid} onClick={() => void getParams()} data-testid="byok-get-params">{t('byok.getParams')}</button>
           </div>
+          <Field label={t('byok.reuseToken')} hint={t('byok.reuseTokenHint')}>
+            {(id) => (
+              <div className="inline">
+                <textarea id={id} rows={2} className="mono" value={tokenText} onChange={(e) => setTokenText(e.target.value)} data-testid="byok-token" />
+                <button disabled={!cmkUuid || !tokenText.trim()} onClick={() => { setParams(null); setReused(tokenText.trim()); }} data-testid="byok-use-token">{t('byok.useToken')}</button>
+              </div>
+            )}
+          </Field>
+          {reused && !params ? <p className="small" data-testid="byok-token-reused">{t('byok.tokenReused')}</p> : null}
           {params ? (
             <>
               <h4>{t('byok.step2')}</h4>
@@ -117,6 +134,10 @@ export function ByokScreen() {
               <h4>{t('byok.step3')}</h4>
               <p className="muted small">{t('byok.commandsNote')}</p>
               <pre className="pem" data-testid="byok-commands">{opensslCommands(alg, materialBytes).join('\n')}</pre>
+            </>
+          ) : null}
+          {params || reused ? (
+            <>
               <h4>{t('byok.step4')}</h4>
               <Field label={t('byok.material')} required>{(id) => <FilePicker id={id} file={material} onChange={setMaterial} testId="byok-material" />}</Field>
               {alg.startsWith('RSA_AES_KEY_WRAP') ? <Field label={t('byok.ephemeral')}>{(id) => <FilePicker id={id} file={ephemeral} onChange={setEphemeral} />}</Field> : null}

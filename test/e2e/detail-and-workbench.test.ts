@@ -143,9 +143,21 @@ describe('console: key detail, workbench, other screens', () => {
       assert.match(pem, /BEGIN PUBLIC KEY/);
       assert.match(await page.locator('[data-testid=byok-commands]').innerText(), /openssl pkeyutl -encrypt .*rsa_oaep_md:sha256/);
       await screenshot(page, '19-byok-wizard-zh');
+      // The token is downloaded now and used later, after the wizard has forgotten it.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=下载令牌')]);
+      const importToken = readFileSync((await download.path())!, 'utf8');
       const material = randomBytes(32);
       const wrapped = publicEncrypt({ key: pem, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, material);
-      await page.setInputFiles('[data-testid=byok-material]', { name: 'encrypted_key_material.bin', mimeType: 'application/octet-stream', buffer: wrapped });
+      await page.click('[data-testid=nav-keys]');
+      await page.click('[data-testid=nav-byok]');
+      await page.waitForSelector('[data-testid=byok-key] option', { state: 'attached' });
+      assert.equal(await page.locator('[data-testid=byok-public-key]').count(), 0);
+      await page.fill('[data-testid=byok-token]', importToken);
+      await page.click('[data-testid=byok-use-token]');
+      await page.waitForSelector('[data-testid=byok-token-reused]');
+      // The reference's own file: `openssl enc -e -base64 -A` output, already base64 text.
+      const base64File = Buffer.from(wrapped.toString('base64'));
+      await page.setInputFiles('[data-testid=byok-material]', { name: 'EncryptedKeyMaterial_base64.txt', mimeType: 'text/plain', buffer: base64File });
       await page.click('[data-testid=byok-import]');
       await page.waitForSelector('.notice >> text=启用中');
     } finally {
