@@ -32,6 +32,7 @@ const SECTIONS: Section[] = [
 const STANDALONE = [
   { key: 'hsm', module: './hsm.ts' },
   { key: 'ui', module: './ui.ts' },
+  { key: 'custody', module: './custody.ts' },
 ];
 
 const durationMs = Number(process.env.KW_BENCH_MS ?? 1000);

@@ -11,6 +11,8 @@ import { byokOps } from './ops/byok.ts';
 import { certificateOps } from './ops/certificates.ts';
 import { tokenOps } from './ops/tokens.ts';
 import { overviewOps } from './ops/overview.ts';
+import { officerOps } from './ops/officers.ts';
+import { quorumOps } from './ops/quorum.ts';
 import type { OperationDef } from './operation.ts';
 
 export const contract = {
@@ -22,6 +24,8 @@ export const contract = {
   ...certificateOps,
   ...tokenOps,
   ...overviewOps,
+  ...officerOps,
+  ...quorumOps,
 } as const;
 
 export type Contract = typeof contract;

@@ -64,6 +64,25 @@ export const ERROR_CODES = [
   'ConfirmationRequired',
   // officers
   'AccessDenied',
+  'NotSignedIn',
+  'SessionExpired',
+  'OfficerNotFound',
+  'OfficerAlreadyExists',
+  'OfficerSuspended',
+  'CredentialInvalid',
+  'RoleNotFound',
+  'SeparationOfDuties',
+  // quorum
+  'QuorumRequired',
+  'QuorumNotMet',
+  'RequestNotFound',
+  'RequestExpired',
+  'RequestNotPending',
+  'ApprovalInvalid',
+  'ApprovalMismatch',
+  'ApprovalReplayed',
+  'ApprovalDuplicate',
+  'ApprovalNotEligible',
   // anything else: a bug, reported without internals
   'InternalError',
 ] as const;

@@ -13,6 +13,9 @@ export function parse(argv: string[]): ParsedArgs {
     strict: false,
     options: {
       vault: { type: 'string' },
+      officer: { type: 'string' },
+      'officer-passphrase-file': { type: 'string' },
+      ukey: { type: 'boolean' },
       'passphrase-file': { type: 'string' },
       'new-passphrase-file': { type: 'string' },
       'new-pin-file': { type: 'string' },

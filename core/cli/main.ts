@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { KwError, toErrorData } from '../api/errors.ts';
 import { contract, OPERATION_NAMES } from '../api/contract.ts';
 import { canonicalOperation, canonicalValue } from '../api/seed-names.ts';
-import { Keywarden, type KeywardenOptions } from '../service/keywarden.ts';
+import { Keywarden, type Caller, type KeywardenOptions } from '../service/keywarden.ts';
 import { parse, type ParsedArgs } from './args.ts';
 import { readSecret } from './secrets.ts';
 import { readInputFile, readInputText, writeOutputFile } from './files.ts';
@@ -17,6 +17,7 @@ import { changePassphrase, SECRET_COMMANDS_USAGE } from './secret-commands.ts';
 import { BYOK_USAGE, byokCommand } from './byok-command.ts';
 import { CERT_USAGE, certCommand, ukeyCommand, ukeyListTokenCertificates } from './cert-command.ts';
 import { AUDIT_USAGE, auditCommand, auditVerifyExport } from './audit-command.ts';
+import { OFFICER_USAGE, officerCommand, savedSession, signIn } from './officer-command.ts';
 import { TOKEN_USAGE, tokenCommand, tokenLogin, tokenOpenOptions, unlockWithToken, wantsTokenUnlock } from './token-command.ts';
 
 const USAGE = `kw — Keywarden command line
@@ -32,7 +33,7 @@ const USAGE = `kw — Keywarden command line
   kw [--vault DIR] key describe KEY
   kw [--vault DIR] encrypt --key KEY (--text TEXT | --in FILE)
   kw [--vault DIR] decrypt (--text BLOB | --in FILE) [--out FILE]
-${BYOK_USAGE}${CERT_USAGE}${TOKEN_USAGE}${AUDIT_USAGE}${SECRET_COMMANDS_USAGE}
+${BYOK_USAGE}${CERT_USAGE}${TOKEN_USAGE}${AUDIT_USAGE}${SECRET_COMMANDS_USAGE}${OFFICER_USAGE}
 The vault folder defaults to $KW_VAULT or ~/.keywarden/vault.
 `;
 
@@ -61,8 +62,11 @@ async function run(argv: string[]): Promise<unknown> {
   if (cmd === 'audit' && sub === 'verify-export') return auditVerifyExport(rest[0]);
   if (cmd === 'ops') return OPERATION_NAMES.map((n) => ({ operation: n, kind: contract[n].kind, summary: contract[n].summary }));
 
-  const kw = await Keywarden.open({ vaultDir: vaultDir(a), scryptCost: scryptCost(), schedulerIntervalMs: 0, ...tokenOpenOptions(a) });
-  const caller = { actor: `cli:${userInfo().username}` };
+  const dir = vaultDir(a);
+  const kw = await Keywarden.open({ vaultDir: dir, scryptCost: scryptCost(), schedulerIntervalMs: 0, ...tokenOpenOptions(a) });
+  const caller: Caller = { actor: `cli:${userInfo().username}` };
+  const session = savedSession(dir);
+  if (session) caller.session = session;
   const passphrase = () => readSecret({ envVar: 'KW_PASSPHRASE', file: str(a.values['passphrase-file']), fileFlag: '--passphrase-file', prompt: 'Vault passphrase: ' });
   const call = async (op: string, req: unknown) => {
     const r = await kw.call(op, req, caller);
@@ -73,8 +77,22 @@ async function run(argv: string[]): Promise<unknown> {
     if (await wantsTokenUnlock(a, call)) return unlockWithToken(a, call);
     await call('unlockVault', { passphrase: await passphrase() });
   };
+  // KW_OFFICER signs in for this command alone (not for login, which keeps its session).
+  let oneShot = false;
   try {
+    if (process.env.KW_OFFICER && cmd !== 'login' && cmd !== 'logout') {
+      caller.session = (await signIn(process.env.KW_OFFICER, a, call)).sessionToken;
+      oneShot = true;
+    }
     switch (cmd) {
+      case 'login':
+      case 'logout':
+      case 'whoami':
+      case 'officer':
+        return await officerCommand(cmd, sub, a, dir, call);
+      case 'approval':
+        if (sub === 'export' || sub === 'import') await unlocked();
+        return await officerCommand(cmd, sub, a, dir, call);
       case 'init':
         return await call('initVault', { passphrase: await passphrase() });
       case 'status':
@@ -159,6 +177,7 @@ async function run(argv: string[]): Promise<unknown> {
         throw new KwError('InvalidParameter', `unknown command '${cmd}' (kw --help)`);
     }
   } finally {
+    if (oneShot) await kw.call('signOut', {}, caller);
     kw.close();
   }
 }

@@ -22,6 +22,8 @@ export interface Services {
 export interface CallContext extends Services {
   readonly actor: string;
   readonly event: string;
+  /** The officer the call runs as (creator of what it makes); null before a registry exists. */
+  readonly officerId: string | null;
   /** The key the call is about; named in its audit record. */
   keyId: string | null;
   detail: AuditDetail | null;

@@ -28,6 +28,8 @@ export interface KeyRow {
   token_label: string | null;
   /** While PendingDeletion: the state a cancellation returns to. */
   state_before_deletion: 'Enabled' | 'Disabled' | 'PendingImport' | null;
+  /** The officer who created the key (null: made before officers existed). */
+  creator?: string | null;
 }
 
 export interface VersionRow {
@@ -141,6 +143,7 @@ export function toMetadata(db: ReadableDb, row: KeyRow): KeyMetadata {
     versionCount,
     materialExpiresAt: iso(row.material_expires_at),
     tokenLabel: row.token_label,
+    creator: row.creator ?? null,
   };
 }
 

@@ -61,8 +61,8 @@ async function insertKey(req: ParsedRequestOf<'createKey'>, ctx: CallContext, de
       ctx.db
         .prepare(
           `INSERT INTO keys (id, spec, usage, protection_level, origin, state, description, created_at, updated_at,
-             rotation_interval_days, last_rotated_at, next_rotation_at, primary_version_id, token_label)
-           VALUES (@id, @spec, @usage, @pl, @origin, @state, @description, @now, @now, @rotation, NULL, @next, @primary, @token)`,
+             rotation_interval_days, last_rotated_at, next_rotation_at, primary_version_id, token_label, creator)
+           VALUES (@id, @spec, @usage, @pl, @origin, @state, @description, @now, @now, @rotation, NULL, @next, @primary, @token, @creator)`,
         )
         .run({
           id,
@@ -77,6 +77,7 @@ async function insertKey(req: ParsedRequestOf<'createKey'>, ctx: CallContext, de
           next: rotation !== null ? now + rotation * DAY_MS : null,
           primary: symmetricKms ? versionId : null,
           token: tokenLabel,
+          creator: ctx.officerId,
         });
       insertVersion(ctx.db, id, versionId, now, material);
       if (req.alias) ctx.db.prepare('INSERT INTO aliases (alias, key_id, created_at, updated_at) VALUES (?, ?, ?, ?)').run(req.alias, id, now, now);

@@ -5,6 +5,8 @@
 import type { OperationName } from '../api/contract.ts';
 import type { HandlerTable } from '../kms/handler.ts';
 import type { TokenOperation } from '../api/ops/tokens.ts';
+import type { OfficerOperation } from '../api/ops/officers.ts';
+import type { QuorumOperation } from '../api/ops/quorum.ts';
 import * as lifecycle from '../kms/lifecycle.ts';
 import * as versions from '../kms/versions.ts';
 import * as aliases from '../kms/aliases.ts';
@@ -27,7 +29,7 @@ export type { Handler, HandlerTable } from '../kms/handler.ts';
 export type VaultOperation = 'getVaultStatus' | 'initVault' | 'unlockVault' | 'lockVault' | 'changePassphrase' | 'runScheduledWork';
 
 /** Token operations are served by the service too (token-handlers.ts): most run while the vault is locked. */
-export const kmsHandlers: HandlerTable<Exclude<OperationName, VaultOperation | TokenOperation>> = {
+export const kmsHandlers: HandlerTable<Exclude<OperationName, VaultOperation | TokenOperation | OfficerOperation | QuorumOperation>> = {
   createKey: lifecycle.createKey,
   createDefaultKey: lifecycle.createDefaultKey,
   describeKey: lifecycle.describeKey,

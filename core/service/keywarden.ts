@@ -29,7 +29,12 @@ import { HsmKeyStore, PROFILE_FILE } from '../keystore/hsm-keystore.ts';
 import { readTokenSettings } from '../vault/token-settings.ts';
 import { TokenKeys } from '../keystore/token-keys.ts';
 import type { WorkerSpawner } from '../pkcs11/worker-process.ts';
-import { requirePermission, VAULT_OWNER, type Principal } from '../officers/access.ts';
+import { requirePermission } from '../officers/access.ts';
+import { Custody, type Resolved } from '../officers/custody.ts';
+import type { OfficerOperation } from '../api/ops/officers.ts';
+import type { QuorumOperation } from '../api/ops/quorum.ts';
+import { quorumHandlers, type QuorumSession } from './quorum-handlers.ts';
+import { createOwner, officerHandlers, type CallIdentity, type OfficerSession } from './officer-handlers.ts';
 
 export interface KeywardenOptions {
   vaultDir: string;
@@ -59,8 +64,10 @@ export interface KeywardenOptions {
 }
 
 export interface Caller {
-  /** Who is acting, for the audit log: 'cli:officer', 'ui', ... */
+  /** Which door and user, for the audit log while the vault has only its owner: 'cli:officer', 'ui', ... */
   actor: string;
+  /** An officer session token (from signIn): the call runs as that officer, who is the audit actor. */
+  session?: string;
 }
 
 /**
@@ -94,6 +101,8 @@ export class Keywarden {
   readonly tokens: TokenSessions;
   private readonly callProto: Services & Pick<CallContext, 'write'>;
   private readonly changes: ChangeTracker;
+  readonly custody: Custody;
+  private readonly officerSession: QuorumSession;
 
   private constructor(readonly options: KeywardenOptions, vault: Vault, suite: CryptoSuite, clock: Clock, random: Random) {
     const audit = new AuditLog(vault.db, clock, () => vault.auditKeys(), random, options.audit);
@@ -118,8 +127,26 @@ export class Keywarden {
     };
     this.callProto = callPrototype(this.services);
     this.changes = changeTracker(vault.db);
+    this.custody = new Custody(vault.db, clock, this.changes);
+    this.officerSession = {
+      services: this.services,
+      custody: this.custody,
+      scryptCost: options.scryptCost,
+      executeApproved: (operation, parameters, who, requestId) =>
+        this.run(operation, canonicalRequest(parameters), { actor: who.resolved.officer?.id ?? 'quorum', ...(who.token ? { session: who.token } : {}) }, requestId),
+      schemaError: (e, request) => {
+        const d = schemaErrorData(e, request);
+        return new KwError(d.code, d.message, d.details);
+      },
+    };
     this.selfTest = runSelfTest(suite);
-    this.session = { services: this.services, scryptCost: options.scryptCost, selfTest: this.selfTest, runDueWork: () => runDueWork(this.services) };
+    this.session = {
+      services: this.services,
+      scryptCost: options.scryptCost,
+      selfTest: this.selfTest,
+      runDueWork: () => runDueWork(this.services),
+      createOwner: () => createOwner(this.services, 'owner', clock.now()),
+    };
     this.tokenSession = { services: this.services, tokens: this.tokens, hsm, profileFile, runDueWork: () => runDueWork(this.services) };
   }
 
@@ -148,21 +175,28 @@ export class Keywarden {
   async call(given: string, givenRequest: unknown, caller: Caller): Promise<Result<unknown>> {
     const name = canonicalOperation(given);
     if (name === null) return { ok: false, error: { code: 'UnknownOperation', message: `unknown operation '${String(given).slice(0, 64)}'` } };
-    const request = canonicalRequest(givenRequest ?? {});
+    return this.run(name, canonicalRequest(givenRequest ?? {}), caller, null);
+  }
+
+  /** `call`, or the execution of an approved quorum request (its policy is then met). */
+  private async run(name: OperationName, request: unknown, caller: Caller, approvedRequest: string | null): Promise<Result<unknown>> {
     const def = contract[name];
     this.changes.beginCall();
     const ctx = this.context(name, caller);
     try {
       this.services.audit.assertHealthy();
-      this.authorize(def.permission, ctx);
+      const who: CallIdentity = { token: caller.session, resolved: this.custody.resolve(caller.session) };
+      this.runAs(ctx, who.resolved);
       const parsed = def.request.safeParse(request);
       if (!parsed.success) {
         const e = schemaErrorData(parsed.error, request);
         throw new KwError(e.code, e.message, e.details);
       }
+      this.authorize(def.permission, ctx, who.resolved, parsed.data);
+      if (approvedRequest === null) this.requireNoQuorum(name, ctx);
       if (def.kind === 'crypto' && !this.selfTest.ok) throw new KwError('SelfTestFailed', 'cryptographic self-test failed; crypto operations are blocked');
       if (def.gate === 'unlocked') this.services.vault.requireUnlocked();
-      const value = await this.dispatch(name, parsed.data, ctx);
+      const value = await this.dispatch(name, parsed.data, ctx, who);
       this.auditOutcome(def.kind, ctx, null);
       return { ok: true, value };
     } catch (e) {
@@ -188,21 +222,38 @@ export class Keywarden {
     this.services.vault.close();
   }
 
-  private async dispatch(name: OperationName, req: unknown, ctx: CallContext): Promise<unknown> {
+  private async dispatch(name: OperationName, req: unknown, ctx: CallContext, who: CallIdentity): Promise<unknown> {
+    if (name in quorumHandlers) {
+      const h = (quorumHandlers as Record<string, (r: unknown, s: QuorumSession, c: CallContext, w: CallIdentity) => Promise<unknown>>)[name]!;
+      return h(req, this.officerSession, ctx, who);
+    }
+    if (name in officerHandlers) {
+      const h = (officerHandlers as Record<string, (r: unknown, s: OfficerSession, c: CallContext, w: CallIdentity) => Promise<unknown>>)[name]!;
+      return h(req, this.officerSession, ctx, who);
+    }
     if (name in vaultHandlers) return (vaultHandlers as Record<string, (r: unknown, s: VaultSession, c: CallContext) => Promise<unknown>>)[name]!(req, this.session, ctx);
     if (name in tokenHandlers) return (tokenHandlers as Record<string, (r: unknown, s: TokenSession, c: CallContext) => Promise<unknown>>)[name]!(req, this.tokenSession, ctx);
-    const h = kmsHandlers[name as Exclude<OperationName, VaultOperation | TokenOperation>] as (r: unknown, c: CallContext) => unknown;
+    const h = kmsHandlers[name as Exclude<OperationName, VaultOperation | TokenOperation | OfficerOperation | QuorumOperation>] as (r: unknown, c: CallContext) => unknown;
     return await h(req, ctx);
   }
 
-  /** Who the call runs as; until officers are registered, the vault's owner. */
-  private principal(): Principal {
-    return VAULT_OWNER;
+  /** A call with an officer session is recorded as that officer and creates as them. */
+  private runAs(ctx: CallContext, r: Resolved): void {
+    const c = ctx as CallContext & { actor: string; officerId: string | null };
+    if (r.session && r.officer) c.actor = r.officer.id;
+    c.officerId = r.officer?.id ?? null;
   }
 
-  private authorize(item: PermissionItem, ctx: CallContext): void {
+  private requireNoQuorum(name: OperationName, ctx: CallContext): void {
+    const policy = this.custody.quorumFor(name);
+    if (!policy) return;
+    ctx.detail = { quorumRole: policy.role, required: policy.required };
+    throw new KwError('QuorumRequired', `${name} needs ${policy.required} approvals from ${policy.role}s: propose it as a request`, { operation: name, role: policy.role, required: policy.required });
+  }
+
+  private authorize(item: PermissionItem, ctx: CallContext, r: Resolved, request: unknown): void {
     try {
-      requirePermission(this.principal(), item);
+      requirePermission(r.principal, item, this.services.db, request);
     } catch (e) {
       ctx.detail = { permission: item };
       throw e;
@@ -210,11 +261,12 @@ export class Keywarden {
   }
 
   private context(name: OperationName, caller: Caller): CallContext & { wrote: boolean } {
-    const ctx = Object.create(this.callProto) as CallContext & { wrote: boolean; actor: string; event: string };
+    const ctx = Object.create(this.callProto) as CallContext & { wrote: boolean; actor: string; event: string; officerId: string | null };
     ctx.actor = caller.actor;
     ctx.event = contract[name].event;
     ctx.keyId = null;
     ctx.detail = null;
+    ctx.officerId = null;
     ctx.wrote = false;
     return ctx;
   }

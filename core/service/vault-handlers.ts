@@ -11,6 +11,8 @@ export interface VaultSession {
   scryptCost: ScryptParams | undefined;
   selfTest: { ok: boolean; failures: string[] };
   runDueWork(): Promise<DueWorkResult>;
+  /** Registers the owner officer of a new vault (credential: its passphrase). */
+  createOwner(): unknown;
 }
 
 function status(s: VaultSession): VaultStatus {
@@ -35,6 +37,7 @@ export const vaultHandlers: VaultHandlerTable = {
   },
   async initVault(req: ParsedRequestOf<'initVault'>, s: VaultSession): Promise<ResponseOf<'initVault'>> {
     await s.services.vault.init(new PassphraseProtector(req.passphrase, s.services.random, s.scryptCost));
+    s.services.db.transaction(() => s.createOwner())();
     return status(s);
   },
   async unlockVault(req: ParsedRequestOf<'unlockVault'>, s: VaultSession): Promise<ResponseOf<'unlockVault'>> {

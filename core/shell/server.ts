@@ -21,7 +21,7 @@ import { DEFAULT_LIMITS, governConnections, serverTimeouts, type ConnectionGover
 
 /** The part of the service the shell needs: the one door every operation goes through. */
 export interface CallTarget {
-  call(name: string, request: unknown, caller: { actor: string }): Promise<Result<unknown>>;
+  call(name: string, request: unknown, caller: { actor: string; session?: string }): Promise<Result<unknown>>;
 }
 
 export interface ShellOptions {
@@ -117,7 +117,9 @@ async function handleApi(req: IncomingMessage, res: ServerResponse, name: string
     const r: Result<never> = { ok: false, error: { code: 'InvalidParameter', message: 'request body is not JSON' } };
     return send(res, 200, JSON.stringify(r), 'application/json; charset=utf-8');
   }
-  const result = await target.call(name, request, { actor });
+  // The officer session (from signIn) travels in its own header, beside the shell token.
+  const session = req.headers['x-kw-session'];
+  const result = await target.call(name, request, typeof session === 'string' && session.length > 0 && session.length <= 128 ? { actor, session } : { actor });
   send(res, 200, JSON.stringify(result), 'application/json; charset=utf-8');
 }
 

@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { contract, OPERATION_NAMES } from '../../core/api/contract.ts';
 import { tempVault } from '../helpers/temp-vault.ts';
+import { COMMON_ITEMS, ROLE_ITEMS } from '../../core/officers/roles.ts';
 
 /** The authorisation items of the reference KMS's permission table (002, KMS支持的授权项), by operation. */
 const SEED_ITEMS: Record<string, string> = {
@@ -73,9 +74,15 @@ describe('operation declarations', () => {
   test('only the steps before and around unlocking run on a locked vault', () => {
     const open = OPERATION_NAMES.filter((n) => contract[n].gate === 'none').sort();
     assert.deepEqual(open, [
-      'changePassphrase', 'changeTokenPin', 'describeToken', 'getVaultStatus', 'initToken', 'initVault', 'listMechanisms',
-      'listTokenCertificates', 'listTokens', 'lockVault', 'signWithTokenKey', 'tokenLogin', 'tokenLogout', 'unlockVault', 'unlockVaultWithToken',
+      'beginSignIn', 'changePassphrase', 'changeTokenPin', 'describeToken', 'getCustodySettings', 'getVaultStatus', 'initToken', 'initVault',
+      'listMechanisms', 'listOfficers', 'listQuorumPolicies', 'listRoles', 'listTokenCertificates', 'listTokens', 'lockVault', 'signApproval', 'signIn', 'signOut', 'signWithTokenKey',
+      'tokenLogin', 'tokenLogout', 'unlockVault', 'unlockVaultWithToken', 'whoAmI',
     ]);
+  });
+
+  test('every permission item of the contract is held by a built-in role or by every officer', () => {
+    const held = new Set<string>([...COMMON_ITEMS, ...Object.values(ROLE_ITEMS).flat()]);
+    for (const name of OPERATION_NAMES) assert.ok(held.has(contract[name].permission), `${name}: ${contract[name].permission}`);
   });
 
   test('the declared gate is enforced at dispatch for every door, before the handler runs', async () => {

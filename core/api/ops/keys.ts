@@ -30,6 +30,8 @@ export interface KeyMetadata {
   /** EXTERNAL keys: when the imported material stops working (null: never / none). */
   materialExpiresAt: string | null;
   tokenLabel: string | null;
+  /** The officer who created the key (the reference KMS's 创建者); null for keys made before officers existed. */
+  creator: string | null;
 }
 
 export interface KeyVersion {
