@@ -64,7 +64,7 @@ describe('encryption context', () => {
     let sealed = 0;
     let refusedReserved = 0;
     await fc.assert(
-      fc.asyncProperty(context, context, fc.uint8Array({ maxLength: 64 }), async (a, b, plaintext) => {
+      fc.asyncProperty(context, context, fc.uint8Array({ minLength: 1, maxLength: 64 }), async (a, b, plaintext) => {
         const enc = await v.kw.call('encrypt', { cmkUuid: keyId, plaintext: b64(plaintext), encryptionContext: overJson(a) }, { actor: 'test' });
         if (hasReserved(a)) {
           assert.equal(enc.ok, false);
