@@ -21,7 +21,7 @@ function openssl(args: string[]) {
 function verifyExportWithoutVault(file: string) {
   const home = mkdtempSync(join(tmpdir(), 'kw-auditor-'));
   try {
-    const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home };
+    const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: home };
     const r = spawnSync(process.execPath, [join(root, 'bin/kw.js'), 'audit', 'verify-export', file], { encoding: 'utf8', env });
     assert.deepEqual(readdirSync(home), [], 'no vault folder was created');
     return { status: r.status, json: () => JSON.parse(r.stdout) as Record<string, unknown>, err: r.stderr };
