@@ -42,7 +42,7 @@ function needs(): { commands: Map<string, string>; paths: Map<string, string[]> 
       if (!commands.has(m[1]!)) commands.set(m[1]!, f);
     }
     // Debian installs under /usr; /usr/local and /opt are the officer's own (and mere data in some tests).
-    for (const m of src.matchAll(/['"`](\/usr\/(?!local\/)[^'"`\s$]+)['"`]/g)) {
+    for (const m of src.matchAll(/['"`](\/usr\/(?!local\/)[^'"`\s$:]+)['"`]/g)) {
       const list = paths.get(basename(m[1]!)) ?? [];
       if (!list.includes(m[1]!)) list.push(m[1]!);
       paths.set(basename(m[1]!), list);
@@ -70,18 +70,20 @@ function owner(path: string): string | null {
   return null;
 }
 
-/** The listed packages and everything they depend on, among the installed packages. */
+/** The listed packages, Debian's Essential set (on every installation), and what they depend on. */
 function installedClosure(packages: string[]): Set<string> {
   const deps = new Map<string, string[]>();
-  const out = execFileSync('dpkg-query', ['-W', '-f', '${Package}\t${Depends}, ${Pre-Depends}\n'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const out = execFileSync('dpkg-query', ['-W', '-f', '${Package}\t${Essential}\t${Depends}, ${Pre-Depends}\n'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const essential: string[] = [];
   for (const line of out.split('\n')) {
-    const [pkg, rest] = line.split('\t');
+    const [pkg, isEssential, rest] = line.split('\t');
     if (!pkg) continue;
+    if (isEssential === 'yes') essential.push(pkg);
     const names = (rest ?? '').split(/[,|]/).map((d) => d.trim().split(/[\s(:]/)[0]!).filter(Boolean);
     deps.set(pkg, [...(deps.get(pkg) ?? []), ...names]);
   }
   const seen = new Set<string>();
-  const queue = [...packages];
+  const queue = [...packages, ...essential];
   while (queue.length) {
     const p = queue.pop()!;
     if (seen.has(p)) continue;
