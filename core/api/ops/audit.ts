@@ -24,15 +24,25 @@ export interface AuditEvent {
 
 /** Why a chain check failed, naming the first record that is not what the vault wrote. */
 export type AuditBreakReason =
+  /** a sequence number is missing: the record was deleted (or the tail cut) */
   | 'recordMissing'
+  /** the record's stored prev_hash does not continue the chain */
   | 'linkBroken'
+  /** the record's content does not hash to its stored hash */
   | 'recordAltered'
+  /** content and hash agree but the vault's MAC does not: re-hashed without the key */
   | 'macInvalid'
+  /** the chain ends before the sealed head: the tail was cut */
   | 'truncated'
+  /** records beyond the sealed head (appended without the key, or the head rolled back) */
   | 'beyondHead'
+  /** the record at the head's seq is not the one sealed */
   | 'headMismatch'
+  /** the sealed head is missing or its seal is broken */
   | 'headInvalid'
+  /** a signed checkpoint does not match the chain (or is beyond its end) */
   | 'checkpointMismatch'
+  /** a checkpoint's signature is not valid or not by this vault's audit key */
   | 'checkpointInvalid';
 
 export interface AuditChainVerdict {
