@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { op } from '../operation.ts';
-import { empty } from '../schemas.ts';
+import { callerRecord, empty } from '../schemas.ts';
 
 export interface ApprovalView {
   officerId: string;
@@ -91,7 +91,7 @@ export const quorumOps = {
     request: z
       .object({
         operation: z.string().min(1).max(64),
-        parameters: z.record(z.string(), z.unknown()).default({}),
+        parameters: callerRecord(z.string(), z.unknown()).default({}),
         expiresInHours: z.number().int().min(1).max(7 * 24).default(24),
       })
       .strict(),
