@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Keywarden } from '../../core/service/keywarden.ts';
+import { startShell, type RunningShell } from '../../core/shell/server.ts';
 
 export const TEST_PASSPHRASE = 'correct-Horse-battery-9';
 
@@ -32,4 +33,20 @@ export function buildRendererForTest(): { dir: string; dispose(): void } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/build.mjs'), 'renderer'], { cwd: root, env: { ...process.env, KW_BUILD_OUT: out }, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`renderer build failed: ${r.stderr}`);
   return { dir: join(out, 'renderer'), dispose: () => rmSync(out, { recursive: true, force: true }) };
+}
+
+/** A shell over a fresh unlocked vault and a built renderer; `close` tears all three down. */
+export async function startTestShell(): Promise<{ shell: RunningShell; rendererDir: string; close(): Promise<void> }> {
+  const built = buildRendererForTest();
+  const { kw, dispose } = await tempKeywarden();
+  const shell = await startShell({ keywarden: kw, rendererDir: built.dir });
+  return {
+    shell,
+    rendererDir: built.dir,
+    async close() {
+      await shell.close();
+      dispose();
+      built.dispose();
+    },
+  };
 }

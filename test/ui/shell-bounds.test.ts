@@ -10,7 +10,7 @@ import { connect, type Socket } from 'node:net';
 import { request } from 'node:http';
 import { OPERATION_NAMES } from '../../core/api/contract.ts';
 import { MAX_BODY_BYTES, startShell, type RunningShell } from '../../core/shell/server.ts';
-import { buildRendererForTest, tempKeywarden } from './helpers.ts';
+import { startTestShell, tempKeywarden } from './helpers.ts';
 
 interface Answer {
   status: number;
@@ -40,21 +40,13 @@ const call = async (shell: RunningShell, op: string, req: unknown) => JSON.parse
 describe('browser shell bounds', () => {
   let shell: RunningShell;
   let rendererDir: string;
-  let disposeAll: () => void;
+  let closeAll: () => Promise<void>;
   before(async () => {
-    const built = buildRendererForTest();
-    rendererDir = built.dir;
-    const { kw, dispose } = await tempKeywarden();
-    shell = await startShell({ keywarden: kw, rendererDir: built.dir });
-    disposeAll = () => {
-      dispose();
-      built.dispose();
-    };
+    const started = await startTestShell();
+    ({ shell, rendererDir } = started);
+    closeAll = started.close;
   });
-  after(async () => {
-    await shell.close();
-    disposeAll();
-  });
+  after(() => closeAll());
 
   test('every operation of the contract is reachable through the shell route', async () => {
     for (const op of OPERATION_NAMES) {

@@ -1,9 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { startShell, type RunningShell } from '../../core/shell/server.ts';
+import type { RunningShell } from '../../core/shell/server.ts';
 import { RENDERER_CSP } from '../../core/shell/csp.ts';
-import { buildRendererForTest, tempKeywarden } from './helpers.ts';
+import { startTestShell } from './helpers.ts';
 
 /** Raw HTTP so Host and Origin can be forged (fetch would not let us). */
 function raw(shell: RunningShell, o: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
@@ -20,20 +20,13 @@ function raw(shell: RunningShell, o: { method?: string; path: string; headers?: 
 
 describe('browser shell guards', () => {
   let shell: RunningShell;
-  let disposeAll: () => void;
+  let closeAll: () => Promise<void>;
   before(async () => {
-    const built = buildRendererForTest();
-    const { kw, dispose } = await tempKeywarden();
-    shell = await startShell({ keywarden: kw, rendererDir: built.dir });
-    disposeAll = () => {
-      dispose();
-      built.dispose();
-    };
+    const started = await startTestShell();
+    shell = started.shell;
+    closeAll = started.close;
   });
-  after(async () => {
-    await shell.close();
-    disposeAll();
-  });
+  after(() => closeAll());
 
   const host = () => `127.0.0.1:${shell.port}`;
   const api = (headers: Record<string, string>, body = '{"numberOfBytes":4}') =>
